@@ -1,0 +1,186 @@
+"""Hunan's bundled geography: county outlines and seats, county lookup by name, and point location."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import re
+from pathlib import Path
+
+import geopandas
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import ArrayLike, NDArray
+from shapely.geometry import shape
+
+from mapgen import datum, projection
+from mapgen.errors import InputError
+
+GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+COUNTIES_FILE = GEODATA / "hunan_counties.geojson"
+COUNTY_SEATS_FILE = GEODATA / "county_seats.csv"
+PREFECTURE_SEATS_FILE = GEODATA / "prefecture_seats.csv"
+
+# What a county's name may end with and still be recognised without it: 汨罗市 -> 汨罗,
+# 江华瑶族自治县 -> 江华. Hunan's autonomous counties are 土家, 苗, 侗 and 瑶.
+_SUFFIX = re.compile(r"(?:(?:土家|苗|侗|瑶)族)*自治县$|[市县区]$")
+_ADCODE = re.compile(r"43\d{4}(?:000000)?")
+_CLOSE_NAMES = 5
+
+
+@functools.cache
+def _counties() -> geopandas.GeoDataFrame:
+    """Read the county file once; callers get copies."""
+    collection = json.loads(COUNTIES_FILE.read_text("utf-8"))
+    features = collection["features"]
+    rows = [feature["properties"] for feature in features]
+    geometries = [shape(feature["geometry"]) for feature in features]
+    frame = pd.DataFrame(rows, columns=["adcode", "county", "prefecture"]).astype(object)
+    # crs stays None on purpose: GCJ-02 has no EPSG code, and calling it EPSG:4326 would
+    # let a to_crs() call silently keep the datum's offset of several hundred metres.
+    return geopandas.GeoDataFrame(frame, geometry=geometries, crs=None)
+
+
+def load_counties() -> geopandas.GeoDataFrame:
+    """Hunan's 122 counties (adcode, county, prefecture, geometry in GCJ-02 lon/lat), sorted by adcode."""
+    return _counties().copy()
+
+
+@functools.cache
+def _seats() -> pd.DataFrame:
+    """Read the county seats file once; callers get copies."""
+    text = {"adcode": str, "county": str, "prefecture": str}
+    return pd.read_csv(COUNTY_SEATS_FILE, dtype={**text, "lon_gcj02": float, "lat_gcj02": float})
+
+
+def load_seats() -> pd.DataFrame:
+    """County seats, one row per county: adcode, county, prefecture, lon_gcj02, lat_gcj02."""
+    return _seats().copy()
+
+
+def load_prefecture_seats() -> pd.DataFrame:
+    """Seats of the province (430000) and its 14 prefectures: adcode, prefecture, lon_gcj02, lat_gcj02."""
+    return pd.read_csv(PREFECTURE_SEATS_FILE, dtype={"adcode": str, "prefecture": str})
+
+
+def short_name(county: str) -> str:
+    """Strip a county's 市/县/区/自治县 ending: 汨罗市 -> 汨罗."""
+    return _SUFFIX.sub("", county) or county
+
+
+@functools.cache
+def _names() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Lookups from full name to adcode and from short name to the adcodes sharing it."""
+    counties = _counties()
+    full = dict(zip(counties["county"], counties["adcode"], strict=True))
+    short: dict[str, list[str]] = {}
+    for name, code in full.items():
+        short.setdefault(short_name(name), []).append(code)
+    return full, short
+
+
+def find_county(name_or_adcode: str) -> str:
+    """Return the adcode of a county given by name ('汨罗市' or '汨罗') or adcode ('430681')."""
+    query = str(name_or_adcode).strip()
+    full, short = _names()
+    if _ADCODE.fullmatch(query) and query[:6] in full.values():
+        return query[:6]
+    if query in full:
+        return full[query]
+    # The query is matched as given, not shortened: 长沙市 (a prefecture) must not find 长沙县.
+    codes = short.get(query, [])
+    if len(codes) == 1:
+        return codes[0]
+    raise InputError(_unknown_county_message(query, codes))
+
+
+def _unknown_county_message(query: str, codes: list[str]) -> str:
+    """One line saying the county is unknown or ambiguous, and naming the closest counties."""
+    counties = _counties().set_index("adcode")["county"]
+    prefectures = set(_counties()["prefecture"])
+    if query in prefectures:
+        return f"{query} is a prefecture, not a county: name one of its counties"
+    if codes:
+        return f"county {query!r} is ambiguous: it could be {'、'.join(counties[code] for code in codes)}"
+    names = list(counties)
+    close = difflib.get_close_matches(query, names, n=_CLOSE_NAMES, cutoff=0.4)
+    close += [name for name in names if query and query in name and name not in close]
+    hint = f"did you mean {'、'.join(close[:_CLOSE_NAMES])}?" if close else "e.g. 汨罗市, 汨罗 or 430681"
+    return f"unknown Hunan county {query!r}: {hint}"
+
+
+@functools.cache
+def _prepared() -> tuple[NDArray[np.object_], NDArray[np.float64]]:
+    """County geometries prepared for fast point tests, and their bounding boxes."""
+    geometries = np.asarray(_counties().geometry.array, dtype=object).copy()
+    shapely.prepare(geometries)
+    return geometries, shapely.bounds(geometries)
+
+
+@functools.cache
+def _boundary_tree() -> shapely.STRtree:
+    """Every segment of Hunan's outline in Albers metres (WGS-84 based), indexed for nearest queries."""
+    union = shapely.union_all(_counties().geometry.array)
+    outline = projection.geometry_to_metres(datum.convert_geometry(union, "gcj02", "wgs84"))
+    segments = []
+    for ring in shapely.get_rings(shapely.get_parts(outline)):
+        coords = shapely.get_coordinates(ring)
+        segments.append(shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)))
+    # Single segments in small nodes: a nearest query on them is exact and about 20x faster
+    # than shapely.distance to the whole outline, which GEOS does not index.
+    return shapely.STRtree(np.concatenate(segments), node_capacity=4)
+
+
+def _county_index(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Row of the county each point lies in, -1 outside; a border point goes to the lower adcode."""
+    geometries, bounds = _prepared()
+    found = np.full(lon.shape, -1, dtype=np.int64)
+    for row, (geometry, (xmin, ymin, xmax, ymax)) in enumerate(zip(geometries, bounds, strict=True)):
+        candidates = np.flatnonzero(
+            (found < 0) & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
+        )
+        # intersects, not contains: a point on a border must land somewhere, and the first
+        # county (in adcode order) to claim it keeps it.
+        hits = shapely.intersects_xy(geometry, lon[candidates], lat[candidates])
+        found[candidates[hits]] = row
+    return found
+
+
+def _outside_km(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Measure km from GCJ-02 points outside Hunan to its outline (Albers on WGS-84); NaN if unknown."""
+    distance = np.full(lon.shape, np.nan)
+    finite = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
+    x, y = projection.to_metres(*datum.convert(lon[finite], lat[finite], "gcj02", "wgs84"))
+    (inputs, _), metres = _boundary_tree().query_nearest(
+        shapely.points(x, y), return_distance=True, all_matches=False
+    )
+    distance[finite[inputs]] = metres / 1000.0
+    return distance
+
+
+def locate(lon_gcj02: ArrayLike, lat_gcj02: ArrayLike) -> pd.DataFrame:
+    """For each GCJ-02 point: adcode, county, prefecture (None outside Hunan) and outside_km (0.0 inside).
+
+    A point on a border between counties belongs to the one with the lower adcode; a point
+    with a missing coordinate is in no county, at an outside_km of NaN.
+    """
+    lon = np.atleast_1d(np.asarray(lon_gcj02, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat_gcj02, dtype=float))
+    if lon.shape != lat.shape or lon.ndim != 1:
+        msg = f"`lon_gcj02` and `lat_gcj02` must be 1-d and alike, got shapes {lon.shape} and {lat.shape}"
+        raise ValueError(msg)
+    index = lon_gcj02.index if isinstance(lon_gcj02, pd.Series) else pd.RangeIndex(len(lon))
+    row = _county_index(lon, lat)
+    inside = row >= 0
+    outside_km = np.zeros(len(lon))
+    outside_km[~inside] = _outside_km(lon[~inside], lat[~inside])
+    result = pd.DataFrame(index=index)
+    counties = _counties()
+    for column in ("adcode", "county", "prefecture"):
+        values = np.full(len(lon), None, dtype=object)
+        values[inside] = counties[column].to_numpy(dtype=object)[row[inside]]
+        result[column] = pd.Series(values, index=index, dtype=object)
+    result["outside_km"] = outside_km
+    return result

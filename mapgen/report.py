@@ -1,0 +1,59 @@
+"""Plain-text reports for the terminal: what was read and rejected, and the planner's summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from mapgen.coverage import PROVINCE_ADCODE
+from mapgen.reading import ReadResult
+
+_SHOWN_NOTICES = 20
+_SHOWN_COUNTIES = 5
+_LABELS = {"station": "stations", "office": "offices", "demand": "demand points"}
+
+
+def read_summary(reads: Mapping[str, ReadResult]) -> list[str]:
+    """One line per kind of input: rows read, accepted, rejected; then the first notices."""
+    lines = []
+    for kind, read in reads.items():
+        lines.append(f"{_LABELS[kind]}: {read.rows_read:,} rows read, {len(read.points):,} accepted, "
+                     f"{len(read.rejects):,} rejected")
+    notices = [n for read in reads.values() for n in read.notices]
+    for notice in notices[:_SHOWN_NOTICES]:
+        lines.append(f"  note: {notice.file} row {notice.row}: {notice.message}")
+    if len(notices) > _SHOWN_NOTICES:
+        lines.append(f"  ... and {len(notices) - _SHOWN_NOTICES:,} more notes")
+    return lines
+
+
+def reject_lines(reads: Mapping[str, ReadResult]) -> list[str]:
+    """Every rejected row, one line each, as `validate` prints them."""
+    return [f"  {r.file} row {r.row} [{r.column}] {r.value!r}: {r.reason}"
+            for read in reads.values() for r in read.rejects]
+
+
+def planner_summary(table: pd.DataFrame, radius_m: float) -> list[str]:
+    """The province's figures and the counties most in need: lowest coverage, largest uncovered demand."""
+    province = table[table["adcode"] == PROVINCE_ADCODE].iloc[0]
+    counties = table[table["adcode"] != PROVINCE_ADCODE]
+    lines = [
+        f"reach: {radius_m:,.0f} m straight-line radius around each station (not a walk along roads)",
+        f"Hunan: {province['covered_pct']:.2f}% of {province['area_km2']:,.0f} km² within reach, "
+        f"{province['cross_covered_pct']:.2f}% within reach of two or more stations",
+        "lowest coverage:",
+        *_rows(counties.sort_values(["covered_pct", "adcode"]).head(_SHOWN_COUNTIES),
+               lambda r: f"{r['covered_pct']:6.2f}%  {int(r['stations']):5d} stations"),
+    ]
+    if counties["demand_total"].notna().any():
+        uncovered = counties.assign(gap=counties["demand_total"] - counties["demand_covered"])
+        lines.append(f"demand: {province['demand_covered_pct']:.2f}% of {province['demand_total']:,.0f} "
+                     "workers within reach; largest uncovered demand:")
+        lines.extend(_rows(uncovered.sort_values(["gap", "adcode"], ascending=[False, True]).head(_SHOWN_COUNTIES),
+                           lambda r: f"{r['gap']:8,.0f} workers uncovered ({r['demand_covered_pct']:.1f}% covered)"))
+    return lines
+
+
+def _rows(frame: pd.DataFrame, describe: Callable[[pd.Series], str]) -> list[str]:
+    return [f"  {r['adcode']} {r['county']:<8} {describe(r)}" for _, r in frame.iterrows()]

@@ -1,0 +1,237 @@
+"""The map page in real headless Chromium: no foreign requests, exact nearest(), datums, safety, phone use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import PageRun, synthetic_coverage, synthetic_points
+
+from mapgen import datum
+from mapgen.settings import Settings
+from mapgen.webmap import render_map
+
+HOSTILE = "<img src=x onerror=\"window.__xss=1;alert(1)\"></script><script>window.__xss=2</script>`${alert(3)}`'\"\\"
+EARTH_RADIUS_M = 6371008.8
+OpenPage = Callable[..., PageRun]
+
+
+@pytest.fixture(scope="module")
+def points() -> Any:
+    """500 stations and 20 offices (offices must never be "nearest"); station 5 has a hostile name."""
+    frame = synthetic_points(500, offices=20, seed=1)
+    frame.loc[5, "name"] = HOSTILE
+    frame.loc[5, "address"] = HOSTILE
+    frame.loc[5, "hours"] = "</script>" + HOSTILE
+    return frame
+
+
+@pytest.fixture(scope="module")
+def coverage(points: Any) -> Any:
+    """Coverage of the stations; one county gets a hostile name too."""
+    result = synthetic_coverage(points)
+    result.counties.loc[0, "county"] = HOSTILE
+    result.table.loc[0, "county"] = HOSTILE
+    return result
+
+
+@pytest.fixture(scope="module")
+def gaode_html(points: Any, coverage: Any) -> str:
+    return render_map(points, coverage, Settings(), sample=True)
+
+
+def great_circle(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Haversine metres on the mean sphere (what the page promises), vectorised."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
+
+
+def page_errors(run: PageRun) -> list[str]:
+    """Script errors and console errors, leaving out the aborted tiles' load failures."""
+    return [e for e in run.errors if "Failed to load resource" not in e]
+
+
+def test_loads_without_errors_or_foreign_requests(open_page: OpenPage, gaode_html: str) -> None:
+    run = open_page(gaode_html)
+    page = run.open()
+    page.wait_for_timeout(300)
+    assert page_errors(run) == []
+    assert run.foreign == []
+    assert run.tiles, "the Gaode basemap should have asked for tiles (aborted here)"
+    assert page.evaluate("window.mapgen.datum") == "gcj02"
+    assert page.locator(".mg-notice").is_visible(), "failing tiles are reported, and the page goes on"
+    assert "示例数据" in page.locator(".mg-sample").inner_text()
+
+
+def test_nearest_matches_brute_force(open_page: OpenPage, gaode_html: str, points: Any) -> None:
+    rng = np.random.default_rng(7)
+    queries = np.column_stack([28.0 + rng.random(200) * 0.35, 112.85 + rng.random(200) * 0.7])
+    page = open_page(gaode_html).open()
+    answers = page.evaluate("qs => qs.map(q => window.mapgen.nearest(q[0], q[1], 5))", queries.tolist())
+    stations = points[points["kind"] == "station"]
+    for (lat, lon), answer in zip(queries, answers, strict=True):
+        d = great_circle(lat, lon, stations["lat_wgs84"].to_numpy(), stations["lon_wgs84"].to_numpy())
+        order = np.argsort(d, kind="stable")[:5]
+        assert [a["distance_m"] for a in answer] == pytest.approx(d[order].tolist(), abs=0.15)
+        for a, k in zip(answer, order, strict=True):
+            tie = np.sum(np.abs(d - a["distance_m"]) < 0.15) > 1
+            assert tie or a["id"] == stations["id"].iloc[k]
+            row = stations[stations["id"] == a["id"]].iloc[0]
+            assert (a["lat"], a["lon"]) == pytest.approx((row["lat_gcj02"], row["lon_gcj02"]), abs=1e-6)
+            assert a["walk_min"] == pytest.approx(a["distance_m"] / (4000 / 60))
+
+
+def test_nearest_far_away_and_k(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html).open()
+    assert len(page.evaluate("window.mapgen.nearest(39.9, 116.4)")) == 3
+    assert len(page.evaluate("window.mapgen.nearest(28.1, 113.0, 1)")) == 1
+    assert page.evaluate("window.mapgen.nearest(28.1, 113.0, 0)") == []
+    assert page.evaluate("window.mapgen.station('nope')") is None
+
+
+def test_hostile_station_opened_by_hash_shows_text_only(open_page: OpenPage, gaode_html: str) -> None:
+    run = open_page(gaode_html)
+    page = run.open("#station=S000005")
+    title = page.locator(".mg-sheet-title")
+    title.wait_for()
+    assert title.text_content() == HOSTILE
+    assert HOSTILE in page.locator(".mg-facts").text_content()
+    page.fill(".mg-search", "onerror")
+    page.locator(".mg-item-name").first.wait_for()
+    assert HOSTILE in page.locator(".mg-list").text_content()
+    page.click(".mg-tool >> nth=1")  # the county table, where a county carries the hostile name
+    assert HOSTILE in page.locator(".mg-table").text_content()
+    page.mouse.move(400, 400)
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__xss") is None
+    assert run.dialogs == []
+    assert page.locator("img[src=x]").count() == 0
+    assert page_errors(run) == []
+
+
+@pytest.mark.parametrize(("basemap", "column"), [("gaode", "gcj02"), ("osm", "wgs84")])
+def test_station_drawn_at_its_position_in_the_basemap_datum(
+    open_page: OpenPage, points: Any, coverage: Any, basemap: str, column: str
+) -> None:
+    run = open_page(render_map(points, coverage, Settings(basemap=basemap), sample=False))
+    page = run.open("#station=S000042")
+    row = points[points["id"] == "S000042"].iloc[0]
+    lat, lon = row[f"lat_{column}"], row[f"lon_{column}"]
+    found = page.evaluate("window.mapgen.station('S000042')")
+    assert (found["lat"], found["lon"]) == pytest.approx((lat, lon), abs=1e-6)
+    drawn = page.evaluate("window.mapgen.drawnPoint('S000042')")
+    expected = page.evaluate("([lat, lon]) => window.mapgen.map.latLngToContainerPoint([lat, lon])", [lat, lon])
+    assert (drawn["x"], drawn["y"]) == pytest.approx((expected["x"], expected["y"]), abs=0.05)
+    assert page.evaluate("window.mapgen.datum") == column
+    assert run.foreign == []
+
+
+def test_navigation_link_is_gcj02_on_any_basemap(open_page: OpenPage, points: Any, coverage: Any) -> None:
+    page = open_page(render_map(points, coverage, Settings(basemap="osm"), sample=False)).open("#station=S000005")
+    href = page.locator(".mg-actions a.mg-primary").get_attribute("href")
+    row = points.iloc[5]
+    assert href.startswith(f"https://uri.amap.com/navigation?to={row['lon_gcj02']:.6f},{row['lat_gcj02']:.6f},")
+    assert href.endswith("&mode=walk&callnative=1&src=mapgen")
+    assert "<" not in href and " " not in href
+
+
+def test_phone_finds_the_nearest_station(open_page: OpenPage, gaode_html: str, points: Any) -> None:
+    run = open_page(gaode_html, width=360, height=640, geolocation={"latitude": 28.1, "longitude": 113.1},
+                    permissions=["geolocation"], has_touch=True, is_mobile=True)  # fmt: skip
+    page = run.open()
+    locate = page.locator(".mg-locate")
+    box = locate.bounding_box()
+    assert box and box["height"] >= 44 and box["y"] + box["height"] <= 640 and box["x"] >= 0
+    locate.tap()
+    items = page.locator(".mg-list .mg-item")
+    items.first.wait_for()
+    assert items.count() == 3
+    nearest = page.evaluate("window.mapgen.nearest(28.1, 113.1)")
+    assert nearest[0]["name"] in items.first.text_content()
+    assert items.first.locator("a.mg-nav").is_visible()
+    assert page.evaluate("location.hash") == "#at=28.100000,113.100000"
+    assert page_errors(run) == [] and run.foreign == []
+
+
+def test_hash_at_shows_nearest(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html).open("#at=28.15,113.2")
+    page.locator(".mg-list .mg-item").first.wait_for()
+    names = page.locator(".mg-item-name").all_text_contents()
+    expected = page.evaluate("window.mapgen.nearest(28.15, 113.2)")
+    assert [n.split(". ", 1)[1] for n in names] == [e["name"] for e in expected]
+
+
+def test_tap_on_map_shows_nearest_from_there(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html, width=360, height=640).open()
+    page.evaluate("window.mapgen.map.setView([27.9, 112.5], 12, {animate: false})")  # empty area, no station hit
+    page.mouse.click(180, 330)
+    page.locator(".mg-list .mg-item").first.wait_for()
+    assert page.evaluate("location.hash").startswith("#at=")
+
+
+def test_js_gcj02_matches_python(open_page: OpenPage, gaode_html: str) -> None:
+    rng = np.random.default_rng(11)
+    lon, lat = 73 + rng.random(2000) * 62, 18 + rng.random(2000) * 36
+    page = open_page(gaode_html).open()
+    js = np.array(page.evaluate("ps => ps.map(p => window.mapgen.wgsToGcj(p[0], p[1]))",
+                                np.column_stack([lon, lat]).tolist()))  # fmt: skip
+    plon, plat = datum.convert(lon, lat, "wgs84", "gcj02")
+    assert great_circle(plat, plon, js[:, 1], js[:, 0]).max() < 0.01
+
+
+def test_open_state_uses_china_time(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html, timezone_id="America/New_York").open()
+    # 2024-01-01 (a Monday) 01:00 UTC is 09:00 in China; 11:00 UTC is 19:00.
+    nine, seven_pm = 1704070800000, 1704106800000
+    weekdays = [[31, 540, 1020]]
+    states = page.evaluate(
+        "([s, a, b]) => [a, b].map(ms => window.mapgen.openState(s, ms))", [weekdays, nine, seven_pm]
+    )
+    assert states == ["open", "closed"]
+    overnight = page.evaluate("ms => window.mapgen.openState([[1, 1200, 360]], ms)", 1704070800000 + 86400000 - 4 * 3600000)
+    assert overnight == "open"  # Tuesday 05:00 China time, in Monday night's 20:00-06:00
+    assert page.evaluate("window.mapgen.openState([[127, 0, 1440]], 0)") == "always"
+    assert page.evaluate("window.mapgen.openState(null, 0)") is None
+
+
+def test_filters_change_what_is_shown(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html).open()
+    page.click(".mg-tool >> nth=0")
+    shown = page.locator(".mg-shown")
+    before = shown.text_content()
+    page.locator(".mg-toggle", has_text="24小时开放").first.click()
+    assert shown.text_content() != before
+    assert page.locator(".mg-tool.mg-active").count() == 1
+
+
+def test_english_page(open_page: OpenPage, points: Any, coverage: Any) -> None:
+    page = open_page(render_map(points, coverage, Settings(lang="en"), sample=True)).open()
+    assert page.locator(".mg-locate").inner_text() == "Find the nearest station"
+    assert "Sample data" in page.locator(".mg-sample").inner_text()
+    assert page.evaluate("document.documentElement.lang") == "en"
+
+
+@pytest.mark.parametrize(("n", "paint_s"), [(20_000, 1.0)])
+def test_speed(open_page: OpenPage, n: int, paint_s: float) -> None:
+    frame = synthetic_points(n, seed=5, spread=4.0)
+    html = render_map(frame, synthetic_coverage(frame.iloc[:1000]), Settings(basemap="none"), sample=False)
+    page = open_page(html).open()
+    painted = page.evaluate("window.mapgen.painted") / 1000
+    assert painted < paint_s
+    per_query = page.evaluate("""() => {
+        const t0 = performance.now();
+        for (let k = 0; k < 500; k++) window.mapgen.nearest(28 + (k % 50) / 25, 112.9 + k / 125);
+        return (performance.now() - t0) / 500;
+    }""")
+    assert per_query < 2.0
+    redraw = page.evaluate("""() => {
+        const map = window.mapgen.map, t0 = performance.now();
+        map.setZoom(map.getZoom() + 1, {animate: false});
+        return performance.now() - t0;
+    }""")
+    assert redraw < 100
+    time.sleep(0)

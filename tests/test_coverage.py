@@ -1,0 +1,166 @@
+"""Coverage figures against areas worked out by hand or by an independent raster count."""
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from mapgen import coverage, datum, projection
+from mapgen.settings import Settings
+
+R = 1000.0
+ORIGIN = projection.to_metres(112.9, 28.2)
+
+
+def lens(d, r=R):
+    """Area shared by two circles of radius r whose centres are d apart."""
+    return 2 * r * r * math.acos(d / (2 * r)) - d / 2 * math.sqrt(4 * r * r - d * d)
+
+
+def segment(d, r=R):
+    """Area of a circle of radius r beyond a straight line d from its centre."""
+    return r * r * math.acos(d / r) - d * math.sqrt(r * r - d * d)
+
+
+def county(adcode, west, south, east, north):
+    """A rectangular county given in metres from ORIGIN, stored in GCJ-02 as the real ones are."""
+    box = shapely.box(ORIGIN[0] + west, ORIGIN[1] + south, ORIGIN[0] + east, ORIGIN[1] + north)
+    lonlat = projection.geometry_to_degrees(shapely.segmentize(box, 50))
+    return {"adcode": adcode, "county": f"C{adcode}", "prefecture": "P",
+            "geometry": datum.convert_geometry(lonlat, "wgs84", "gcj02")}
+
+
+def counties(*rows):
+    return gpd.GeoDataFrame(list(rows), geometry="geometry")
+
+
+def points(xy, adcode="430101", weight=None):
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    lon, lat = projection.to_degrees(ORIGIN[0] + xy[:, 0], ORIGIN[1] + xy[:, 1])
+    frame = pd.DataFrame({"id": [f"p{i}" for i in range(len(xy))], "name": "", "lon_wgs84": lon,
+                          "lat_wgs84": lat, "adcode": adcode, "county": f"C{adcode}", "prefecture": "P"})
+    frame["weight"] = 1.0 if weight is None else weight
+    return frame
+
+
+NO_OFFICES = pd.DataFrame({"adcode": pd.Series([], dtype=str)})
+
+
+def analyse(stations, shapes, demand=None, settings=Settings()):
+    return coverage.analyse(stations, NO_OFFICES, demand, shapes, settings)
+
+
+def row(result, adcode):
+    return result.table.set_index("adcode").loc[adcode]
+
+
+@pytest.mark.parametrize("d", [200.0, 1000.0, 1700.0])
+def test_two_overlapping_circles(d):
+    result = analyse(points([(0, 0), (d, 0)]), counties(county("430101", -10000, -10000, 10000, 10000)))
+    county_row = row(result, "430101")
+    assert county_row["area_km2"] == pytest.approx(400.0, rel=1e-4)
+    assert county_row["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R - lens(d), rel=0.005)
+    assert county_row["cross_covered_pct"] / 100 * 400e6 == pytest.approx(lens(d), rel=0.005)
+    assert county_row["stations"] == 2
+
+
+def test_distant_circles_have_no_cross_coverage():
+    result = analyse(points([(0, 0), (2500, 0)]), counties(county("430101", -10000, -10000, 10000, 10000)))
+    assert row(result, "430101")["cross_covered_pct"] == 0.0
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R, rel=0.005)
+
+
+def test_station_straddling_a_county_border_covers_both():
+    west = county("430101", -10000, -10000, 0, 10000)
+    east = county("430102", 0, -10000, 10000, 10000)
+    result = analyse(points([(-400, 0)], adcode="430101"), counties(west, east))
+    assert row(result, "430101")["stations"] == 1 and row(result, "430102")["stations"] == 0
+    assert row(result, "430102")["covered_km2"] * 1e6 == pytest.approx(segment(400), rel=0.005)
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R - segment(400), rel=0.005)
+    province = row(result, coverage.PROVINCE_ADCODE)
+    assert province["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=0.005)
+    assert province["area_km2"] == pytest.approx(400.0, rel=1e-4)
+
+
+def test_county_without_station_is_zero_percent():
+    shapes = counties(county("430101", -10000, -10000, 0, 10000), county("430102", 50000, 0, 60000, 10000))
+    result = analyse(points([(-5000, 0)]), shapes)
+    assert row(result, "430102")["covered_pct"] == 0.0
+    assert row(result, "430102")["stations"] == 0
+
+
+def test_no_station_at_all():
+    result = analyse(points(np.empty((0, 2))), counties(county("430101", 0, 0, 1000, 1000)))
+    assert row(result, "430101")["covered_pct"] == 0.0
+    assert result.service_area.is_empty
+
+
+def test_radius_comes_from_minutes_and_speed():
+    shapes = counties(county("430101", -10000, -10000, 10000, 10000))
+    result = analyse(points([(0, 0)]), shapes, settings=Settings(minutes=30, speed_kmh=5))
+    assert row(result, "430101")["covered_km2"] == pytest.approx(math.pi * 2.5**2, rel=0.005)
+
+
+def test_many_circles_match_an_independent_raster_count():
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(-4000, 4000, size=(40, 2))
+    result = analyse(points(xy), counties(county("430101", -5000, -5000, 5000, 5000)))
+    # Count a 10 m grid of cell centres by distance to the stations: no polygons involved.
+    axis = np.arange(-5000, 5000, 10.0) + 5.0
+    gx, gy = np.meshgrid(axis, axis)
+    within = np.zeros(gx.shape, dtype=np.int16)
+    for x, y in xy:
+        within += (gx - x) ** 2 + (gy - y) ** 2 <= R * R
+    cell = 100.0
+    county_row = row(result, "430101")
+    assert county_row["covered_km2"] * 1e6 == pytest.approx((within >= 1).sum() * cell, rel=0.005)
+    assert county_row["cross_covered_pct"] / 100 * 100e6 == pytest.approx((within >= 2).sum() * cell, rel=0.005)
+
+
+def test_coincident_stations_cover_each_other_twice():
+    result = analyse(points([(0, 0), (0, 0)]), counties(county("430101", -5000, -5000, 5000, 5000)))
+    assert row(result, "430101")["cross_covered_pct"] / 100 * 100e6 == pytest.approx(math.pi * R * R, rel=0.005)
+
+
+@pytest.mark.parametrize("lat", [24.8, 29.9])
+def test_area_is_right_at_both_ends_of_the_province(lat):
+    x, y = projection.to_metres(111.0, lat)
+    shape = shapely.box(x - 5000, y - 5000, x + 5000, y + 5000)
+    gcj = datum.convert_geometry(projection.geometry_to_degrees(shapely.segmentize(shape, 50)), "wgs84", "gcj02")
+    lon, lat_ = projection.to_degrees(x, y)
+    stations = pd.DataFrame({"lon_wgs84": [lon], "lat_wgs84": [lat_], "adcode": ["430101"]})
+    shapes = gpd.GeoDataFrame([{"adcode": "430101", "county": "C", "prefecture": "P", "geometry": gcj}])
+    result = analyse(stations, shapes)
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=0.005)
+
+
+def test_demand_points_at_known_distances():
+    demand = points([(999, 0), (0, 1001), (5000, 0), (-300, 0)], weight=np.array([10.0, 20.0, 30.0, 5.0]))
+    result = analyse(points([(0, 0)]), counties(county("430101", -10000, -10000, 10000, 10000)), demand=demand)
+    county_row = row(result, "430101")
+    assert county_row["demand_total"] == 65.0
+    assert county_row["demand_covered"] == 15.0
+    assert county_row["demand_covered_pct"] == pytest.approx(100 * 15 / 65)
+    gaps = result.gaps
+    assert gaps["weight"].tolist() == [30.0, 20.0]
+    assert gaps["distance_m"].tolist() == pytest.approx([5000.0, 1001.0], abs=1.0)
+    assert gaps["county"].tolist() == ["C430101", "C430101"]
+
+
+def test_gap_polygons_without_demand_are_the_uncovered_rest():
+    result = analyse(points([(0, 0)]), counties(county("430101", -5000, -5000, 5000, 5000)))
+    gap = result.gaps.iloc[0]
+    assert gap["uncovered_km2"] == pytest.approx(100 - math.pi, rel=0.005)
+    assert result.gaps.crs.to_epsg() == 4326
+
+
+def test_service_area_is_drawn_where_the_station_is():
+    result = analyse(points([(0, 0)]), counties(county("430101", -5000, -5000, 5000, 5000)))
+    lon, lat = projection.to_degrees(*ORIGIN)
+    centroid = result.service_area.centroid
+    x, y = projection.to_metres(centroid.x, centroid.y)
+    assert (float(x), float(y)) == pytest.approx((float(ORIGIN[0]), float(ORIGIN[1])), abs=1.0)
+    assert result.service_area.contains(shapely.Point(lon, lat))
