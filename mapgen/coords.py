@@ -46,7 +46,8 @@ def _unsigned(body: str, text: str) -> float:
     if match is None:
         msg = f"not a coordinate: {text!r}"
         raise CoordinateError(msg)
-    return _from_parts(*match.groups(), text)
+    degrees, minutes, seconds = match.groups()
+    return _from_parts(degrees, minutes, seconds, text)
 
 
 def parse_coordinate(value: object) -> float:
@@ -54,10 +55,7 @@ def parse_coordinate(value: object) -> float:
     if isinstance(value, bool):
         msg = f"not a coordinate: {value!r}"
         raise CoordinateError(msg)
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        number = _parse_text(str(value))
+    number = float(value) if isinstance(value, (int, float)) else _parse_text(str(value))
     if not math.isfinite(number):
         msg = f"not a coordinate: {value!r}"
         raise CoordinateError(msg)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyproj
+import shapely
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry.base import BaseGeometry
-import shapely
 
 # Albers equal-area conic on WGS-84, standard parallels bracketing Hunan (24.6-30.1 N).
 # Areas are exact; linear scale stays within 0.1% across the province, so a 1,000 m

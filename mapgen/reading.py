@@ -221,7 +221,7 @@ def _place(rows: list[_Row], *, kind: str, crs: str, result: ReadResult) -> list
     where = geography.locate(lon_gcj, lat_gcj)
     accepted = []
     for i, row in enumerate(rows):
-        outside = float(where["outside_km"].iat[i])
+        outside = float(where["outside_km"].to_numpy(float)[i])
         if outside > BORDER_TOLERANCE_KM:
             result.rejects.append(Reject(row.file, row.row, row.id, row.name, f"{row.lon_header},{row.lat_header}",
                                          f"{_fmt(row.lon)},{_fmt(row.lat)}",

@@ -49,10 +49,7 @@ def load_table(path: Path) -> Table:
 
 def decode_text(path: Path, data: bytes) -> str:
     """Decode strict UTF-8 (with or without BOM), else GB18030 (a superset of GBK); never guess silently."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
+    encodings = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "gb18030")
     for encoding in encodings:
         try:
             return data.decode(encoding)

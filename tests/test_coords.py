@@ -50,5 +50,7 @@ def test_decimal_and_full_width_agree(value):
 @given(st.integers(0, 179), st.integers(0, 59), st.floats(0, 59.99).map(lambda v: round(v, 2)))
 def test_dms_forms_agree_with_arithmetic(degrees, minutes, seconds):
     expected = degrees + minutes / 60 + seconds / 3600
-    for text in (f"{degrees}°{minutes}′{seconds}″", f"{degrees}度{minutes}分{seconds}秒", f"{degrees}°{minutes}'{seconds}\"E"):
+    d, m, s = degrees, minutes, seconds
+    forms = (f"{d}°{m}′{s}″", f"{d}度{m}分{s}秒", f"{d}°{m}'{s}\"E")
+    for text in forms:
         assert parse_coordinate(text) == pytest.approx(expected, abs=1e-9)

@@ -49,8 +49,8 @@ def points(xy, adcode="430101", weight=None):
 NO_OFFICES = pd.DataFrame({"adcode": pd.Series([], dtype=str)})
 
 
-def analyse(stations, shapes, demand=None, settings=Settings()):
-    return coverage.analyse(stations, NO_OFFICES, demand, shapes, settings)
+def analyse(stations, shapes, demand=None, settings=None):
+    return coverage.analyse(stations, NO_OFFICES, demand, shapes, settings or Settings())
 
 
 def row(result, adcode):

@@ -27,7 +27,8 @@ def read(path, kind="station", crs="gcj02"):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_each_encoding_reads_chinese_text(tmp_path, encoding):
-    path = write_csv(tmp_path / "s.csv", f"编号,站点名称,经度,纬度,地址\n1,汨罗驿站,{MILUO[0]},{MILUO[1]},归义镇人民路\n", encoding)
+    text = f"编号,站点名称,经度,纬度,地址\n1,汨罗驿站,{MILUO[0]},{MILUO[1]},归义镇人民路\n"
+    path = write_csv(tmp_path / "s.csv", text, encoding)
     result = read(path)
     assert result.points["name"].tolist() == ["汨罗驿站"]
     assert result.points["address"].tolist() == ["归义镇人民路"]
@@ -36,7 +37,7 @@ def test_each_encoding_reads_chinese_text(tmp_path, encoding):
 def test_bytes_neither_utf8_nor_gb18030_are_refused_by_name(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(b"name,lon,lat\n\x81\x30\xff\xff,113,28\n")
-    with pytest.raises(InputError, match="bad.csv: not readable as UTF-8 or GB18030"):
+    with pytest.raises(InputError, match=r"bad\.csv: not readable as UTF-8 or GB18030"):
         read(path)
 
 

@@ -1,0 +1,149 @@
+"""The command line end to end: outputs, exit codes, atomic writes, determinism, template."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from mapgen import datum
+from mapgen.cli import main
+from mapgen.reading import read_points
+
+OUTPUTS = ("index.html", "stations.geojson", "coverage.csv", "rejects.csv", "gaps.geojson")
+MILUO = (113.067251, 28.806881)
+
+
+@pytest.fixture
+def files(tmp_path):
+    stations = tmp_path / "stations.csv"
+    stations.write_text(
+        "编号,站点名称,经度,纬度,开放时间,服务设施\n"
+        f"A1,城区驿站,{MILUO[0]},{MILUO[1]},24小时,饮水；微波炉\n"
+        f"A2,东站驿站,{MILUO[0] + 0.005},{MILUO[1]},08:00-20:00,卫生间\n"
+        "A3,坏坐标,abc,28.8,,\n",
+        encoding="utf-8-sig",
+    )
+    offices = tmp_path / "offices.csv"
+    offices.write_text(f"名称,经度,纬度\n汨罗市总工会,{MILUO[0]},{MILUO[1] + 0.002}\n", encoding="gb18030")
+    demand = tmp_path / "demand.csv"
+    demand.write_text(f"经度,纬度,人数\n{MILUO[0]},{MILUO[1] + 0.001},40\n{MILUO[0] + 0.2},{MILUO[1]},7\n",
+                      encoding="utf-8")
+    return {"stations": stations, "offices": offices, "demand": demand, "out": tmp_path / "out"}
+
+
+def build(files, *extra):
+    return main(["build", "--stations", str(files["stations"]), "--offices", str(files["offices"]),
+                 "--demand", str(files["demand"]), "--out-dir", str(files["out"]), *extra])
+
+
+def snapshot(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def read_csv(path):
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_build_writes_every_output(files, capsys):
+    assert build(files) == 0
+    assert sorted(p.name for p in files["out"].iterdir()) == sorted(OUTPUTS)
+    summary = capsys.readouterr().out
+    assert "stations: 3 rows read, 2 accepted, 1 rejected" in summary
+    stations = json.loads((files["out"] / "stations.geojson").read_text("utf-8"))
+    first = stations["features"][0]
+    assert first["properties"]["id"] == "A1" and first["properties"]["kind"] == "station"
+    assert first["properties"]["facilities"] == ["饮水", "微波炉"]
+    expected = datum.gcj02_to_wgs84(*MILUO)
+    assert first["geometry"]["coordinates"] == pytest.approx([float(expected[0]), float(expected[1])], abs=2e-7)
+    assert [f["properties"]["kind"] for f in stations["features"]] == ["station", "station", "office"]
+    rejects = read_csv(files["out"] / "rejects.csv")
+    assert [(r["row"], r["id"], r["column"], r["value"]) for r in rejects] == [("4", "A3", "经度", "abc")]
+    coverage = read_csv(files["out"] / "coverage.csv")
+    assert len(coverage) == 123 and coverage[-1]["adcode"] == "430000"
+    miluo = next(r for r in coverage if r["adcode"] == "430681")
+    assert (miluo["stations"], miluo["offices"], miluo["demand_total"], miluo["demand_covered"]) == ("2", "1", "47.0", "40.0")
+    gaps = json.loads((files["out"] / "gaps.geojson").read_text("utf-8"))
+    assert [g["properties"]["weight"] for g in gaps["features"]] == [7.0]
+
+
+def test_same_inputs_give_byte_identical_outputs(files, tmp_path):
+    assert build(files) == 0
+    first = snapshot(files["out"])
+    files["out"] = tmp_path / "again"
+    assert build(files) == 0
+    assert snapshot(files["out"]) == first
+
+
+@pytest.mark.parametrize("breakage", ["missing", "no coordinates", "no valid row", "unknown county"])
+def test_failed_build_leaves_previous_outputs_untouched(files, capsys, breakage):
+    assert build(files) == 0
+    before = snapshot(files["out"])
+    capsys.readouterr()
+    extra = []
+    if breakage == "missing":
+        files["stations"] = files["stations"].with_name("nowhere.csv")
+    elif breakage == "no coordinates":
+        files["stations"].write_text("名称,地址\n站,路\n", encoding="utf-8")
+    elif breakage == "no valid row":
+        files["stations"].write_text("名称,经度,纬度\n站,1,2\n", encoding="utf-8")
+    else:
+        extra = ["--county", "不存在县"]
+    assert build(files, *extra) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("mapgen: error: ") and "Traceback" not in error
+    assert snapshot(files["out"]) == before
+    assert not [p for p in files["out"].parent.iterdir() if p.name.startswith(".mapgen-")]
+
+
+def test_crash_while_rendering_leaves_previous_outputs_untouched(files, monkeypatch):
+    assert build(files) == 0
+    before = snapshot(files["out"])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("mapgen.webmap.render_map", broken)
+    with pytest.raises(RuntimeError):
+        build(files)
+    assert snapshot(files["out"]) == before
+
+
+def test_validate_exit_codes(files, tmp_path, capsys):
+    assert main(["validate", str(files["stations"])]) == 1
+    assert "row 4 [经度] 'abc'" in capsys.readouterr().out
+    good = tmp_path / "good.csv"
+    good.write_text(f"name,lon,lat\n站,{MILUO[0]},{MILUO[1]}\n", encoding="utf-8")
+    assert main(["validate", str(good)]) == 0
+    assert main(["validate", str(tmp_path / "absent.csv")]) == 2
+
+
+def test_template_round_trips_through_the_reader(tmp_path):
+    path = tmp_path / "模板.xlsx"
+    assert main(["template", str(path)]) == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["站点", "填写说明"]
+    assert [c.value for c in book["站点"][1]][:4] == ["编号", "站点名称", "经度", "纬度"]
+    result = read_points([path], kind="station", crs="gcj02")
+    assert len(result.points) == 1 and not result.rejects
+    assert result.points.iloc[0]["county"] == "汨罗市"
+
+
+def test_bad_arguments_exit_2(files, capsys):
+    assert build(files, "--minutes", "0") == 2
+    assert "--minutes" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as raised:
+        main(["build", "--crs", "wgs"])
+    assert raised.value.code == 2
+
+
+def test_python_dash_m_runs(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "mapgen", "template", str(tmp_path / "t.xlsx")],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "t.xlsx").exists()
