@@ -91,8 +91,9 @@ def _template(args: argparse.Namespace) -> int:
 
 def _geodata(args: argparse.Namespace) -> int:
     from mapgen import geodata
+    from mapgen.geography import GEODATA
 
-    geodata.build(args.out or geodata.DEFAULT_OUT)
+    geodata.build(args.out or GEODATA)
     return EXIT_OK
 
 

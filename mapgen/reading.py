@@ -219,15 +219,18 @@ def _place(rows: list[_Row], *, kind: str, crs: str, result: ReadResult) -> list
     lon_gcj, lat_gcj = datum.convert(lon, lat, crs, "gcj02")
     lon_wgs, lat_wgs = datum.convert(lon, lat, crs, "wgs84")
     where = geography.locate(lon_gcj, lat_gcj)
+    places = [{"adcode": a, "county": c, "prefecture": p} for a, c, p in
+              where[["adcode", "county", "prefecture"]].astype(str).itertuples(index=False)]
+    outside_km = where["outside_km"].to_numpy(float)
     accepted = []
     for i, row in enumerate(rows):
-        outside = float(where["outside_km"].to_numpy(float)[i])
+        outside = float(outside_km[i])
         if outside > BORDER_TOLERANCE_KM:
             result.rejects.append(Reject(row.file, row.row, row.id, row.name, f"{row.lon_header},{row.lat_header}",
                                          f"{_fmt(row.lon)},{_fmt(row.lat)}",
                                          f"outside Hunan: {outside:.1f} km beyond the provincial border"))
             continue
-        place = {key: str(where[key].iat[i]) for key in ("adcode", "county", "prefecture")}
+        place = places[i]
         _check_county(row, place["county"], result)
         accepted.append(_record(row, kind, place, (lon_gcj[i], lat_gcj[i], lon_wgs[i], lat_wgs[i])))
     return accepted

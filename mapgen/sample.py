@@ -91,19 +91,16 @@ def station_counts(counties: pd.DataFrame) -> dict[str, int]:
     """Share TOTAL_STATIONS among counties by weight (largest remainder), keeping FIXED_COUNTS."""
     free = counties[~counties["adcode"].isin(list(FIXED_COUNTS))]
     weights = np.array([WEIGHTS[name[-1]] for name in free["county"]])
-    quota = weights / weights.sum() * (TOTAL_STATIONS - sum(FIXED_COUNTS.values()))
+    shared = TOTAL_STATIONS - sum(FIXED_COUNTS.values())
+    quota = weights / weights.sum() * shared
     counts = np.floor(quota).astype(int)
-    # Stable sort so ties go to the lower adcode, whatever numpy's default sort does.
-    leftover = np.argsort(-(quota - counts), kind="stable")[
-        : TOTAL_STATIONS - sum(FIXED_COUNTS.values()) - counts.sum()
-    ]
-    counts[leftover] += 1
+    # What flooring left over goes to the largest remainders; a stable sort gives ties to the lower adcode.
+    order = np.argsort(counts - quota, kind="stable")
+    counts[order[: shared - counts.sum()]] += 1
     return {**dict(zip(free["adcode"], counts.tolist(), strict=True)), **FIXED_COUNTS}
 
 
-def _offsets(
-    rng: np.random.Generator, lat: float, sigma_km: float, size: int
-) -> tuple[np.ndarray, np.ndarray]:
+def _offsets(rng: np.random.Generator, lat: float, sigma_km: float, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Draw normal offsets in degrees around a point, cut at 3 sigma so clusters stay compact."""
     east, north = rng.normal(0.0, sigma_km, size), rng.normal(0.0, sigma_km, size)
     keep = np.hypot(east, north) <= 3.0 * sigma_km
@@ -115,6 +112,7 @@ def _scatter(rng: np.random.Generator, polygon: shapely.Geometry, cluster: Clust
     """Place a cluster's stations at 6-decimal positions strictly inside the county."""
     found: list[np.ndarray] = []
     total = 0
+    # Ends: every centre (a seat or a town) lies inside the county, so draws keep landing there.
     while total < cluster.count:
         dlon, dlat = _offsets(rng, cluster.lat, cluster.sigma_km, 4 * cluster.count + 16)
         lon = np.round(cluster.lon + dlon, 6)
@@ -126,19 +124,24 @@ def _scatter(rng: np.random.Generator, polygon: shapely.Geometry, cluster: Clust
     return np.concatenate(found)[: cluster.count]
 
 
+def _km_between(lon: float, lat: float, other: tuple[float, float]) -> float:
+    """Approximate ground distance in km between two nearby lon/lat points (plenty for a sample)."""
+    east = (lon - other[0]) * KM_PER_DEGREE_LON_EQUATOR * np.cos(np.radians(lat))
+    return float(np.hypot(east, (lat - other[1]) * KM_PER_DEGREE_LAT))
+
+
 def _town_centres(
     rng: np.random.Generator, polygon: shapely.Geometry, seat: tuple[float, float], count: int
 ) -> np.ndarray:
-    """Pick `count` stand-in town centres inside the county, at least 8 km from its seat."""
+    """Pick `count` stand-in town centres inside the county, well away from its seat."""
     xmin, ymin, xmax, ymax = polygon.bounds
+    area_km2 = polygon.area * KM_PER_DEGREE_LAT * KM_PER_DEGREE_LON_EQUATOR * np.cos(np.radians(seat[1]))
+    # Towns lie 8 km or more from the seat, less in urban districts too small for that.
+    least_km = min(8.0, 0.3 * np.sqrt(area_km2))
     towns: list[np.ndarray] = []
     while len(towns) < count:
         lon, lat = rng.uniform(xmin, xmax), rng.uniform(ymin, ymax)
-        km = np.hypot(
-            (lon - seat[0]) * KM_PER_DEGREE_LON_EQUATOR * np.cos(np.radians(lat)),
-            (lat - seat[1]) * KM_PER_DEGREE_LAT,
-        )
-        if km >= 8.0 and shapely.contains_xy(polygon, lon, lat):
+        if _km_between(lon, lat, seat) >= least_km and shapely.contains_xy(polygon, lon, lat):
             towns.append(np.array([lon, lat]))
     return np.array(towns)
 
@@ -187,7 +190,7 @@ def county_stations(county: pd.Series, polygon: shapely.Geometry, count: int) ->
     seat = (float(county["lon_gcj02"]), float(county["lat_gcj02"]))
     groups = clusters(rng, adcode, name, polygon, seat, count)
     points = np.concatenate([_scatter(rng, polygon, group) for group in groups])
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for number, (lon, lat) in enumerate(points, start=1):
         rows.append(
             (
@@ -239,14 +242,13 @@ def _office(code: str, name: str, kind: str, lon: float, lat: float, where: str)
 def offices() -> list[tuple[str, ...]]:
     """List the provincial union, the 14 prefecture unions and the 122 county unions, by adcode."""
     rows = []
-    for seat in geography.load_prefecture_seats().itertuples():
-        province = seat.adcode == "430000"
+    for seat in geography.load_prefecture_seats().to_dict("records"):
+        province = seat["adcode"] == "430000"
         kind, where = ("省总工会", "省") if province else ("市（州）总工会", "市（州）")
-        rows.append(_office(seat.adcode, seat.prefecture, kind, seat.lon_gcj02, seat.lat_gcj02, where))
-    for seat in geography.load_seats().itertuples():
-        rows.append(
-            _office(seat.adcode, seat.county, "县（市、区）总工会", seat.lon_gcj02, seat.lat_gcj02, "县级")
-        )
+        rows.append(_office(seat["adcode"], seat["prefecture"], kind, seat["lon_gcj02"], seat["lat_gcj02"], where))
+    for seat in geography.load_seats().to_dict("records"):
+        kind = "县（市、区）总工会"
+        rows.append(_office(seat["adcode"], seat["county"], kind, seat["lon_gcj02"], seat["lat_gcj02"], "县级"))
     return sorted(rows)
 
 

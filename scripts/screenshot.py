@@ -58,8 +58,12 @@ def shoot(browser: Any, url: str, out: Path) -> list[Path]:
     """Take the screenshots: overview, details, nearest, table (desktop and phone)."""
     shots = []
     for device, size in (("desktop", (1280, 800)), ("phone", (360, 640))):
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]}, permissions=["geolocation"],
-                                      geolocation={"latitude": 28.15, "longitude": 113.0}, has_touch=device == "phone")  # fmt: skip
+        context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]},
+            permissions=["geolocation"],
+            geolocation={"latitude": 28.15, "longitude": 113.0},
+            has_touch=device == "phone",
+        )
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
         page.goto(url)

@@ -114,7 +114,8 @@ def _table(points: pd.DataFrame, counties: gpd.GeoDataFrame) -> pd.DataFrame:
             "cross_covered_pct": 3.1 * k, "demand_total": np.nan, "demand_covered": np.nan,
             "demand_covered_pct": np.nan,
         })  # fmt: skip
-    total = {"adcode": "430000", "county": "湖南省", "prefecture": "", "stations": int((points["kind"] == "station").sum()),
+    total = {"adcode": "430000", "county": "湖南省", "prefecture": "",
+             "stations": int((points["kind"] == "station").sum()),
              "offices": int((points["kind"] == "office").sum()), "area_km2": 1950.0, "covered_km2": 600.0,
              "covered_pct": 30.8, "cross_covered_pct": 3.1, "demand_total": np.nan, "demand_covered": np.nan,
              "demand_covered_pct": np.nan}  # fmt: skip
@@ -185,9 +186,10 @@ class PageRun:
         route.abort()
 
     def open(self, fragment: str = "") -> Any:
-        """Load the page (with an optional #fragment) and wait for its first paint."""
+        """Load the page (with an optional #fragment) and wait until it is complete."""
         self.page.goto(self.url + fragment)
         self.page.wait_for_function("window.mapgen && window.mapgen.painted !== null")
+        self.page.evaluate("window.mapgen.ready")  # areas and controls follow the first paint
         return self.page
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +13,7 @@ from mapgen import datum
 from mapgen.settings import Settings
 from mapgen.webmap import render_map
 
-HOSTILE = "<img src=x onerror=\"window.__xss=1;alert(1)\"></script><script>window.__xss=2</script>`${alert(3)}`'\"\\"
+HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)"></script><script>window.__xss=2</script>`${alert(3)}`\'"\\'
 EARTH_RADIUS_M = 6371008.8
 OpenPage = Callable[..., PageRun]
 
@@ -177,7 +176,8 @@ def test_hash_at_shows_nearest(open_page: OpenPage, gaode_html: str) -> None:
 
 def test_tap_on_map_shows_nearest_from_there(open_page: OpenPage, gaode_html: str) -> None:
     page = open_page(gaode_html, width=360, height=640).open()
-    page.evaluate("window.mapgen.map.setView([27.9, 112.5], 12, {animate: false}) && null")  # empty area, no station hit
+    # An empty area, so the tap hits no station; "&& null" keeps Playwright from serialising the map.
+    page.evaluate("window.mapgen.map.setView([27.9, 112.5], 12, {animate: false}) && null")
     page.mouse.click(180, 330)
     page.locator(".mg-list .mg-item").first.wait_for()
     assert page.evaluate("location.hash").startswith("#at=")
@@ -202,8 +202,8 @@ def test_open_state_uses_china_time(open_page: OpenPage, gaode_html: str) -> Non
         "([s, a, b]) => [a, b].map(ms => window.mapgen.openState(s, ms))", [weekdays, nine, seven_pm]
     )
     assert states == ["open", "closed"]
-    overnight = page.evaluate("ms => window.mapgen.openState([[1, 1200, 360]], ms)", 1704070800000 + 86400000 - 4 * 3600000)
-    assert overnight == "open"  # Tuesday 05:00 China time, in Monday night's 20:00-06:00
+    tuesday_5am = nine + 20 * 3600000  # Tuesday 05:00 China time, in Monday night's 20:00-06:00
+    assert page.evaluate("ms => window.mapgen.openState([[1, 1200, 360]], ms)", tuesday_5am) == "open"
     assert page.evaluate("window.mapgen.openState([[127, 0, 1440]], 0)") == "always"
     assert page.evaluate("window.mapgen.openState(null, 0)") is None
 
@@ -229,9 +229,11 @@ def test_english_page(open_page: OpenPage, points: Any, coverage: Any) -> None:
 def test_speed(open_page: OpenPage, n: int, paint_s: float) -> None:
     frame = synthetic_points(n, seed=5, spread=4.0)
     html = render_map(frame, synthetic_coverage(frame.iloc[:1000]), Settings(basemap="none"), sample=False)
-    page = open_page(html).open()
-    painted = page.evaluate("window.mapgen.painted") / 1000
+    run = open_page(html)
+    # The best of three loads: the targets are the page's, not those of a machine busy with other work.
+    painted = min(run.open().evaluate("window.mapgen.painted") for _ in range(3)) / 1000
     assert painted < paint_s
+    page = run.page
     per_query = page.evaluate("""() => {
         const t0 = performance.now();
         for (let k = 0; k < 500; k++) window.mapgen.nearest(28 + (k % 50) / 25, 112.9 + k / 125);
@@ -239,9 +241,37 @@ def test_speed(open_page: OpenPage, n: int, paint_s: float) -> None:
     }""")
     assert per_query < 2.0
     redraw = page.evaluate("""() => {
-        const map = window.mapgen.map, t0 = performance.now();
-        map.setZoom(map.getZoom() + 1, {animate: false});
-        return performance.now() - t0;
+        const map = window.mapgen.map, times = [];
+        for (const dz of [1, 1, -1, 2, -3]) {
+            const t0 = performance.now();
+            map.setZoom(map.getZoom() + dz, {animate: false});
+            times.push(performance.now() - t0);
+        }
+        return times.sort((a, b) => a - b)[2];
     }""")
     assert redraw < 100
-    time.sleep(0)
+
+
+def test_county_tooltip_shows_hostile_name_as_text(open_page: OpenPage, gaode_html: str) -> None:
+    run = open_page(gaode_html)
+    page = run.open()
+    point = page.evaluate("""() => {
+        const map = window.mapgen.map;
+        map.setView([28.1, 112.95], 10, {animate: false});
+        return map.latLngToContainerPoint([28.1, 112.95]);
+    }""")
+    page.mouse.move(point["x"], point["y"])
+    page.mouse.move(point["x"] + 3, point["y"] + 3)
+    tooltip = page.locator(".leaflet-tooltip .mg-tip")
+    tooltip.wait_for()
+    assert HOSTILE in tooltip.text_content()
+    assert page.evaluate("window.__xss") is None and run.dialogs == []
+
+
+def test_empty_map_and_unknown_hash(open_page: OpenPage, coverage: Any) -> None:
+    run = open_page(render_map(synthetic_points(0), coverage, Settings(basemap="none"), sample=False))
+    page = run.open("#station=nobody")
+    assert page.evaluate("window.mapgen.nearest(28.1, 113.0)") == []
+    page.click(".mg-locate")  # no geolocation permission: the page explains and asks for a tap
+    page.locator(".mg-sheet .mg-hint", has_text="无法获取您的位置").wait_for()
+    assert page_errors(run) == [] and run.foreign == [] and run.tiles == []

@@ -67,7 +67,8 @@ def test_build_writes_every_output(files, capsys):
     coverage = read_csv(files["out"] / "coverage.csv")
     assert len(coverage) == 123 and coverage[-1]["adcode"] == "430000"
     miluo = next(r for r in coverage if r["adcode"] == "430681")
-    assert (miluo["stations"], miluo["offices"], miluo["demand_total"], miluo["demand_covered"]) == ("2", "1", "47.0", "40.0")
+    counts = (miluo["stations"], miluo["offices"], miluo["demand_total"], miluo["demand_covered"])
+    assert counts == ("2", "1", "47.0", "40.0")
     gaps = json.loads((files["out"] / "gaps.geojson").read_text("utf-8"))
     assert [g["properties"]["weight"] for g in gaps["features"]] == [7.0]
 

@@ -3,13 +3,15 @@
 
 var CLUSTER_CELL_PX = 48;
 var CLUSTER_UNTIL_ZOOM = 14;
+var OFFICES_UNCLUSTERED = 2000;
 var SHAPE_SCALE = 1e5;
 var COLORS = {
   station: '#e0362c', office: '#6a3d9a', stroke: '#ffffff',
   service: '#1f78b4', cross: '#08306b', gap: '#d7301f',
 };
-// Covered share of a county's area: five classes, light (little covered) to dark green.
-var COVERED_BREAKS = [20, 40, 60, 80];
+// Covered share of a county's area: five classes, light (little covered) to dark green. Rural counties are
+// mostly under 15% covered and city districts over 60%, so the classes are narrow at the low end.
+var COVERED_BREAKS = [5, 15, 30, 60];
 var COVERED_COLORS = ['#fff7bc', '#d9f0a3', '#addd8e', '#41ab5d', '#006837'];
 
 /** Web Mercator x in [0, 1] of a longitude, as Leaflet's EPSG:3857 projects it. */
@@ -72,7 +74,9 @@ var PointLayer = L.Canvas.extend({
     var view = {
       scale: 256 * Math.pow(2, zoom), origin: map.getPixelOrigin(), bounds: this._bounds, zoom: zoom,
     };
-    var items = zoom >= CLUSTER_UNTIL_ZOOM ? this.singles(view) : this.clusters(view);
+    // Offices are few (a union office per county or so): shown one by one unless there are thousands.
+    var single = zoom >= CLUSTER_UNTIL_ZOOM || (this.office && this.members.length <= OFFICES_UNCLUSTERED);
+    var items = single ? this.singles(view) : this.clusters(view);
     this.paint(items, zoom);
     this.drawn = items;
   },
@@ -125,13 +129,14 @@ var PointLayer = L.Canvas.extend({
   paint: function (items, zoom) {
     var ctx = this._ctx;
     var color = this.office ? COLORS.office : COLORS.station;
-    var size = zoom >= 15 ? 8 : zoom >= 12 ? 6.5 : 5;
-    ctx.lineWidth = 2;
+    var size = zoom >= 15 ? 8 : zoom >= 12 ? 6.5 : zoom >= 9 ? 5 : 3.5;
+    ctx.lineWidth = size > 4 ? 2 : 1;
     ctx.strokeStyle = COLORS.stroke;
     ctx.fillStyle = color;
     for (var k = 0; k < items.length; k++) {
       if (items[k].count === 1) this.symbol(ctx, items[k].x, items[k].y, size);
     }
+    ctx.lineWidth = 2;
     for (k = 0; k < items.length; k++) {
       if (items[k].count > 1) this.cluster(ctx, items[k], color);
     }
@@ -209,6 +214,26 @@ function decodeShape(shape) {
   });
 }
 
+/** A delta-coded integer ring as Web Mercator [x0, y0, x1, y1, ...], growing `box` to cover it. */
+function mercatorRing(ring, box) {
+  var xy = new Float64Array(ring.length);
+  var lon = 0;
+  var lat = 0;
+  for (var k = 0; k < ring.length; k += 2) {
+    lon += ring[k];
+    lat += ring[k + 1];
+    var x = mercatorX(lon / SHAPE_SCALE);
+    var y = mercatorY(lat / SHAPE_SCALE);
+    xy[k] = x;
+    xy[k + 1] = y;
+    if (x < box[0]) box[0] = x;
+    if (y < box[1]) box[1] = y;
+    if (x > box[2]) box[2] = x;
+    if (y > box[3]) box[3] = y;
+  }
+  return xy;
+}
+
 /** Fill colour of a county by the share of its area covered. */
 function coveredColor(pct) {
   if (pct === null || pct === undefined) return '#cccccc';
@@ -217,11 +242,72 @@ function coveredColor(pct) {
   return COVERED_COLORS[k];
 }
 
-/** A non-interactive filled area (service area, cross-covered area), or null when there is none. */
-function areaLayer(shape, color, opacity, renderer) {
-  if (!shape) return null;
-  return L.polygon(decodeShape(shape), {
-    renderer: renderer, color: color, weight: 1, opacity: 0.6, fillColor: color, fillOpacity: opacity,
-    interactive: false, smoothFactor: 0.5,
-  });
+/** Large non-interactive areas (service area, cross-covered area) drawn straight to a canvas: Leaflet's own
+    polygons re-project and clip every vertex on each zoom, too slow for 100,000 vertices. */
+var AreaLayer = L.Canvas.extend({
+  options: { padding: 0.3, color: '#000000', fillOpacity: 0.2, opacity: 0.6 },
+
+  initialize: function (shape, options) {
+    L.Canvas.prototype.initialize.call(this, options);
+    this.polygons = shape.map(function (polygon) {
+      var box = [Infinity, Infinity, -Infinity, -Infinity];
+      var rings = polygon.map(function (ring) { return mercatorRing(ring, box); });
+      return { rings: rings, box: box };
+    });
+  },
+
+  onAdd: function (map) {
+    L.Canvas.prototype.onAdd.call(this, map);
+    L.DomUtil.addClass(this._container, 'mg-points');
+  },
+
+  _draw: function () {
+    var map = this._map;
+    if (!map || !this._bounds) return;
+    var scale = 256 * Math.pow(2, map.getZoom());
+    var origin = map.getPixelOrigin();
+    var b = this._bounds;
+    var view = [(b.min.x + origin.x) / scale, (b.min.y + origin.y) / scale,
+      (b.max.x + origin.x) / scale, (b.max.y + origin.y) / scale];
+    var ctx = this._ctx;
+    ctx.beginPath();
+    for (var p = 0; p < this.polygons.length; p++) {
+      var polygon = this.polygons[p];
+      var box = polygon.box;
+      if (box[2] < view[0] || box[0] > view[2] || box[3] < view[1] || box[1] > view[3]) continue;
+      for (var r = 0; r < polygon.rings.length; r++) this.ring(ctx, polygon.rings[r], scale, origin);
+    }
+    ctx.globalAlpha = this.options.fillOpacity;
+    ctx.fillStyle = this.options.color;
+    ctx.fill('evenodd');
+    ctx.globalAlpha = this.options.opacity;
+    ctx.strokeStyle = this.options.color;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  },
+
+  /** Trace one ring, skipping vertices under half a pixel from the last one drawn. It ends with a line back
+      to its start rather than closePath(), which Chromium makes slow on a path of many rings. */
+  ring: function (ctx, xy, scale, origin) {
+    var firstX = xy[0] * scale - origin.x;
+    var firstY = xy[1] * scale - origin.y;
+    var lastX = firstX;
+    var lastY = firstY;
+    ctx.moveTo(firstX, firstY);
+    for (var k = 2; k < xy.length; k += 2) {
+      var x = xy[k] * scale - origin.x;
+      var y = xy[k + 1] * scale - origin.y;
+      if (Math.abs(x - lastX) + Math.abs(y - lastY) < 0.5 && k < xy.length - 2) continue;
+      ctx.lineTo(x, y);
+      lastX = x;
+      lastY = y;
+    }
+    ctx.lineTo(firstX, firstY);
+  },
+});
+
+/** An AreaLayer for a shape, or null when there is none. */
+function areaLayer(shape, color, fillOpacity) {
+  return shape ? new AreaLayer(shape, { color: color, fillOpacity: fillOpacity }) : null;
 }

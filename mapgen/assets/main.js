@@ -26,18 +26,29 @@ App.prototype.start = function () {
   this.chrome = new Chrome(this);
   this.fitStart();
   this.addTiles();
-  this.addAreas();
   this.addPoints();
-  this.addControls();
   this.results.addTo(this.map);
   this.listen();
   this.followHash();
 };
 
+/** What can wait for the first paint of the stations: the areas, then the controls that list them. */
+App.prototype.finish = function () {
+  this.addAreas();
+  this.addControls();
+  window.mapgen.layers = this.overlays;
+};
+
 /** The first view: the counties in scope (one county with --county), else the stations. */
 App.prototype.fitStart = function () {
   this.chrome.measure();
-  if (this.data.bounds) this.map.fitBounds(this.data.bounds, { padding: [8, 8], animate: false });
+  if (!this.data.bounds) return;
+  var phone = window.matchMedia(PHONE_QUERY).matches;
+  var top = this.chrome.top.offsetHeight;
+  this.map.fitBounds(this.data.bounds, {
+    paddingTopLeft: phone ? [8, top + 8] : [Math.min(400, this.map.getSize().x / 3), 8],
+    paddingBottomRight: phone ? [8, 90] : [8, 8], animate: false,
+  });
 };
 
 /** Basemap tiles; when they keep failing (offline) the page says so and keeps working. */
@@ -65,11 +76,14 @@ App.prototype.addTiles = function () {
 App.prototype.addAreas = function () {
   var renderer = L.canvas({ padding: 0.3 });
   this.overlays = {};
+  this.overlays[this.t('stations')] = this.stationsLayer;
+  if (this.officesLayer.members.length) this.overlays[this.t('offices')] = this.officesLayer;
   var counties = this.countiesLayer(renderer);
   if (counties) this.overlays[this.t('countyLayer')] = counties.addTo(this.map);
-  var service = areaLayer(this.data.service, COLORS.service, 0.18, renderer);
-  if (service) this.overlays[this.t('serviceArea')] = service.addTo(this.map);
-  var cross = areaLayer(this.data.cross, COLORS.cross, 0.3, renderer);
+  var service = areaLayer(this.data.service, COLORS.service, 0.18);
+  var radius = this.t('metres', { n: Math.round(this.data.radiusM) });
+  if (service) this.overlays[this.t('serviceArea') + ' (' + radius + ')'] = service.addTo(this.map);
+  var cross = areaLayer(this.data.cross, COLORS.cross, 0.3);
   if (cross) this.overlays[this.t('crossArea')] = cross;
   var gaps = this.gapsLayer(renderer);
   if (gaps) this.overlays[this.t(this.data.gaps.kind === 'points' ? 'gapPoints' : 'gaps')] = gaps;
@@ -91,6 +105,13 @@ App.prototype.countiesLayer = function (renderer) {
     self.countyLayers.set(county.adcode, polygon);
     group.addLayer(polygon);
   });
+  // Strong colours for the overview, faint ones once streets matter (zoomed in).
+  var fade = function () {
+    var zoom = self.map.getZoom();
+    group.setStyle({ fillOpacity: zoom <= 9 ? 0.5 : zoom <= 11 ? 0.25 : 0.06 });
+  };
+  this.map.on('zoomend', fade);
+  fade();
   return group;
 };
 
@@ -100,7 +121,7 @@ App.prototype.gapsLayer = function (renderer) {
   var gaps = this.data.gaps;
   if (!gaps) return null;
   var group = L.featureGroup();
-  var style = { renderer: renderer, color: COLORS.gap, weight: 1, fillColor: COLORS.gap, fillOpacity: 0.3 };
+  var style = { renderer: renderer, color: COLORS.gap, weight: 1, fillColor: COLORS.gap, fillOpacity: 0.2 };
   if (gaps.kind === 'areas') {
     gaps.items.forEach(function (g) {
       var label = el('div', null, t('gapArea', { county: g.county, km2: formatNumber(g.km2, 1) }));
@@ -120,19 +141,15 @@ App.prototype.gapsLayer = function (renderer) {
   return group;
 };
 
-/** Stations and offices, each on its own canvas pane above the areas; offices on top. */
+/** Stations and offices, each on its own canvas pane above the areas; stations (and clusters) on top. */
 App.prototype.addPoints = function () {
   var map = this.map;
-  ['mgStations', 'mgOffices'].forEach(function (name, k) {
+  ['mgOffices', 'mgStations'].forEach(function (name, k) {
     map.createPane(name).style.zIndex = String(450 + k);
   });
   this.stationsLayer = new PointLayer(this.store, 0, { pane: 'mgStations' }).addTo(map);
   this.officesLayer = new PointLayer(this.store, 1, { pane: 'mgOffices' });
-  this.overlays = L.extend({}, this.overlays);
-  var points = {};
-  points[this.t('stations')] = this.stationsLayer;
-  if (this.officesLayer.members.length) points[this.t('offices')] = this.officesLayer.addTo(map);
-  this.overlays = L.extend(points, this.overlays);
+  if (this.officesLayer.members.length) this.officesLayer.addTo(map);
 };
 
 /** Zoom buttons, layer switcher, metric scale bar and legend. */
@@ -536,6 +553,10 @@ window.mapgenStart = function (map) {
   app.start();
   requestAnimationFrame(function () {
     api.painted = performance.now();
-    resolve(api.painted);
+    // Areas and controls come a moment later, once the stations are on screen.
+    setTimeout(function () {
+      app.finish();
+      resolve(api.painted);
+    }, 0);
   });
 };

@@ -23,6 +23,12 @@ function el(tag, className, text) {
   return node;
 }
 
+/** Replace a node's children (replaceChildren() is missing from older WeChat browsers); nulls are skipped. */
+function setChildren(node, children) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  children.forEach(function (child) { if (child) node.appendChild(child); });
+}
+
 /** An inline SVG icon from ICONS (no image request). */
 function icon(name) {
   var ns = 'http://www.w3.org/2000/svg';
@@ -85,6 +91,8 @@ function Chrome(app) {
   this.title = el('h1', 'mg-title', app.data.title);
   this.filterButton = button('mg-tool', t('filters'), 'filter', function () { app.showFilters(); });
   this.tableButton = button('mg-tool', t('tableButton'), 'table', function () { app.showTable(); });
+  this.filterButton.setAttribute('aria-label', t('filters'));
+  this.tableButton.setAttribute('aria-label', t('table'));
   row.append(this.title, this.filterButton, this.tableButton);
   this.search = el('input', 'mg-search');
   this.search.type = 'search';
@@ -120,7 +128,7 @@ Chrome.prototype.buildSheet = function (t) {
 Chrome.prototype.showSheet = function (mode, title, nodes) {
   this.mode = mode;
   this.sheetTitle.textContent = title;
-  this.sheetBody.replaceChildren.apply(this.sheetBody, nodes.filter(Boolean));
+  setChildren(this.sheetBody, nodes);
   this.sheetBody.scrollTop = 0;
   this.sheet.hidden = false;
   this.sheet.setAttribute('data-mode', mode);
@@ -141,10 +149,10 @@ Chrome.prototype.hideSheet = function () {
 /** Show a short message in the top bar (e.g. tiles failed), until closed. */
 Chrome.prototype.showNotice = function (text) {
   var self = this;
-  this.notice.replaceChildren(el('span', null, text), button('mg-close', null, 'close', function () {
+  setChildren(this.notice, [el('span', null, text), button('mg-close', null, 'close', function () {
     self.notice.hidden = true;
     self.measure();
-  }));
+  })]);
   this.notice.hidden = false;
   this.measure();
 };
@@ -204,7 +212,7 @@ var LegendControl = L.Control.extend({
     var box = el('div', 'mg-legend-scale');
     box.appendChild(el('div', 'mg-legend-caption', t('coveredLegend')));
     var bar = el('div', 'mg-scale-bar');
-    var labels = ['0', '20', '40', '60', '80', '100%'];
+    var labels = ['0'].concat(COVERED_BREAKS.map(String), ['100%']);
     COVERED_COLORS.forEach(function (color) {
       var cell = el('span', 'mg-scale-cell');
       cell.style.background = color;
