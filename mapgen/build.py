@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from mapgen import geography, output
@@ -124,14 +125,11 @@ def _scope(points: pd.DataFrame, coverage: Coverage, county: str | None) -> tupl
 
 
 def _stations_geojson(points: pd.DataFrame) -> str:
-    features = []
-    for record in points.to_dict(orient="records"):
-        properties = {key: record[key] for key in STATION_PROPERTIES}
-        properties["facilities"] = list(record["facilities"])
-        properties["lon_gcj02"] = round(float(record["lon_gcj02"]), 7)
-        properties["lat_gcj02"] = round(float(record["lat_gcj02"]), 7)
-        features.append(output.point_feature(record["lon_wgs84"], record["lat_wgs84"], properties))
-    return output.geojson_text(features)
+    columns = {key: points[key].tolist() for key in STATION_PROPERTIES}
+    columns["facilities"] = [list(items) for items in columns["facilities"]]
+    for key in ("lon_gcj02", "lat_gcj02"):
+        columns[key] = np.round(points[key].to_numpy(float), 7).tolist()
+    return output.point_features_text(columns, points["lon_wgs84"].tolist(), points["lat_wgs84"].tolist())
 
 
 def _rejects_csv(reads: dict[str, ReadResult]) -> str:

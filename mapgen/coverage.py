@@ -114,7 +114,7 @@ def _gaps(
 ) -> gpd.GeoDataFrame:
     if demand is not None:
         return _demand_gaps(demand, _demand_reach(demand, x, y), radius)
-    uncovered = shapely.difference(np.array(shapes, dtype=object), covered)
+    uncovered = [_polygons_only(g) for g in _minus(shapes, covered)]
     rows = table.iloc[: len(counties)]
     frame = pd.DataFrame({
         "adcode": counties["adcode"].to_numpy(str),
@@ -124,6 +124,25 @@ def _gaps(
     })
     geometry = [_to_wgs84(g) for g in uncovered]
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def _minus(shapes: list[BaseGeometry], covered: BaseGeometry) -> NDArray[np.object_]:
+    """Each shape minus the covered parts that touch it: one small overlay per county, not 122 big ones."""
+    parts = shapely.get_parts(covered)
+    county, part = shapely.STRtree(parts).query(np.array(shapes, dtype=object), predicate="intersects")
+    touched, group = np.unique(county, return_inverse=True)
+    nearby = np.full(len(shapes), shapely.MultiPolygon(), dtype=object)
+    if len(part):
+        nearby[touched] = shapely.multipolygons(parts[part], indices=group.reshape(-1))
+    return shapely.difference(np.array(shapes, dtype=object), nearby)
+
+
+def _polygons_only(geometry: BaseGeometry) -> BaseGeometry:
+    """The polygonal part of an overlay result, which may also hold slivers of lines and points."""
+    parts = shapely.get_parts(geometry)
+    while (collections := shapely.get_type_id(parts) >= shapely.GeometryType.MULTIPOINT).any():
+        parts = np.concatenate([parts[~collections], shapely.get_parts(parts[collections])])
+    return shapely.multipolygons(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
 
 
 def _demand_gaps(demand: pd.DataFrame, distance: NDArray[np.float64], radius: float) -> gpd.GeoDataFrame:

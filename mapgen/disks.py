@@ -370,11 +370,19 @@ def _ring_coordinates(disks: _Disks, arcs: _Arcs, sides: int) -> list[Floats]:
     """Chain arcs end to start into closed rings; each ring's vertices, first repeated last."""
     if len(arcs.circle) == 0:
         return []
-    successor = _successors(arcs)
-    step = 2.0 * np.pi / sides
-    pieces = np.ceil((arcs.end - arcs.start) / step).astype(np.int64)
-    rings, seen = [], np.zeros(len(arcs.circle), dtype=bool)
-    for first in range(len(arcs.circle)):
+    chains = _chains(_successors(arcs))
+    order = np.concatenate(chains)
+    pieces = np.ceil((arcs.end - arcs.start) / (2.0 * np.pi / sides)).astype(np.int64)
+    coords = _sample(disks, arcs, order, pieces)
+    sizes = np.array([pieces[chain].sum() for chain in chains])
+    return [np.vstack([ring, ring[:1]]) for ring in np.split(coords, np.cumsum(sizes)[:-1])]
+
+
+def _chains(successor: Ints) -> list[Ints]:
+    """Split the successor permutation into its cycles, each starting at its lowest arc."""
+    seen = np.zeros(len(successor), dtype=bool)
+    chains = []
+    for first in range(len(successor)):
         if seen[first]:
             continue
         chain = []
@@ -383,8 +391,8 @@ def _ring_coordinates(disks: _Disks, arcs: _Arcs, sides: int) -> list[Floats]:
             seen[arc] = True
             chain.append(arc)
             arc = successor[arc]
-        rings.append(_sample(disks, arcs, np.array(chain), pieces))
-    return rings
+        chains.append(np.array(chain, dtype=np.int64))
+    return chains
 
 
 def _successors(arcs: _Arcs) -> Ints:
@@ -397,18 +405,18 @@ def _successors(arcs: _Arcs) -> Ints:
     return successor
 
 
-def _sample(disks: _Disks, arcs: _Arcs, chain: Ints, pieces: Ints) -> Floats:
-    """Vertices of a ring: each arc's exact start point, then points along it at most `step` apart."""
-    count = pieces[chain]
-    arc = np.repeat(chain, count)
-    fraction = (np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)) / np.repeat(count, count)
+def _sample(disks: _Disks, arcs: _Arcs, order: Ints, pieces: Ints) -> Floats:
+    """Vertices of arcs in `order`: each arc's exact start point, then points along it at most a side apart."""
+    count = pieces[order]
+    arc = np.repeat(order, count)
+    first = np.cumsum(count) - count
+    fraction = (np.arange(count.sum()) - np.repeat(first, count)) / np.repeat(count, count)
     angle = arcs.start[arc] + fraction * (arcs.end[arc] - arcs.start[arc])
     circle = arcs.circle[arc]
     coords = np.column_stack([disks.x[circle] + disks.radius * np.cos(angle),
                               disks.y[circle] + disks.radius * np.sin(angle)])
-    first = np.cumsum(count) - count
-    coords[first] = arcs.start_xy[chain]
-    return np.vstack([coords, coords[:1]])
+    coords[first] = arcs.start_xy[order]
+    return coords
 
 
 def _rings_to_polygons(rings: list[Floats], origin: Floats) -> BaseGeometry:

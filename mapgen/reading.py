@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from mapgen import datum, geography
 from mapgen.columns import aliases_of, match_headers
@@ -64,43 +65,16 @@ class ReadResult:
     rows_read: int = 0
 
 
-@dataclass
-class _Row:
-    """One parsed row on its way to acceptance."""
-
-    file: str
-    row: int
-    id: str
-    name: str
-    lon: float
-    lat: float
-    lon_header: str
-    lat_header: str
-    texts: dict[str, str]
-    facilities: tuple[str, ...]
-    weight: float
-    county: str
-
-
 def read_points(paths: Sequence[Path], *, kind: str, crs: str) -> ReadResult:
     """Read files of one kind (`station`, `office` or `demand`) whose coordinates are in datum `crs`."""
     if kind not in KINDS:
         msg = f"`kind` was {kind!r} but is expected to be one of {KINDS}"
         raise ValueError(msg)
-    result = ReadResult(points=_frame([]))
-    parsed: list[_Row] = []
-    for path in paths:
-        table = load_table(path)
-        columns = _columns(table, kind)
-        for number, cells in table.rows:
-            if not any(_text(cell) for cell in cells):
-                continue
-            result.rows_read += 1
-            row = _parse_row(table, columns, number, cells, kind, result)
-            if row is not None:
-                parsed.append(row)
-    accepted = _place(parsed, kind=kind, crs=crs, result=result)
-    result.points = _frame(_deduplicate(accepted, kind, result))
+    result = ReadResult(points=pd.DataFrame(columns=list(POINT_COLUMNS)))
+    parsed = [_parse_table(load_table(path), kind, result) for path in paths]
+    candidates = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
+    if len(candidates):
+        result.points = _deduplicate(_place(candidates, kind=kind, crs=crs, result=result), result)
     order = {str(path): index for index, path in enumerate(paths)}
     result.rejects.sort(key=lambda r: (order[r.file], r.row))
     result.notices.sort(key=lambda n: (order[n.file], n.row))
@@ -126,56 +100,93 @@ def _text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _cell(cells: list[object], columns: dict[str, int], key: str) -> object:
-    index = columns.get(key)
-    return cells[index] if index is not None and index < len(cells) else None
+def _texts(cells: list[object]) -> list[str]:
+    """`_text` of many cells, computed once per distinct value: spreadsheet columns repeat a lot."""
+    cache: dict[object, str] = {}
+    out = []
+    for cell in cells:
+        key = (type(cell), cell)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = _text(cell)
+        out.append(text)
+    return out
 
 
-def _parse_row(
-    table: Table, columns: dict[str, int], number: int, cells: list[object], kind: str, result: ReadResult
-) -> _Row | None:
-    """Parse one row, or record why it is rejected and return None."""
-    text = {key: _text(_cell(cells, columns, key)) for key in columns}
-    file, ident, name = str(table.path), text.get("id", ""), text.get("name", "")
+class _Rejecter:
+    """Records rejects for the rows of one table, naming the header of the faulty column."""
 
-    def reject(key: str, value: str, reason: str) -> None:
-        header = table.headers[columns[key]] if key in columns else key
-        result.rejects.append(Reject(file, number, ident, name, header, value, reason))
+    def __init__(self, table: Table, columns: dict[str, int], frame: pd.DataFrame, result: ReadResult) -> None:
+        self.table, self.columns, self.frame, self.result = table, columns, frame, result
 
-    if kind != "demand" and not name:
-        reject("name", "", "missing name")
-        return None
-    position = []
+    def __call__(self, mask: NDArray[np.bool_], key: str, reason: str | NDArray[np.str_]) -> None:
+        header = self.table.headers[self.columns[key]] if key in self.columns else key
+        reasons = np.broadcast_to(np.asarray(reason, dtype=object), mask.shape)[mask]
+        for row, why in zip(self.frame[mask].itertuples(index=False), reasons, strict=True):
+            value = getattr(row, key) if key in self.frame else ""
+            self.result.rejects.append(Reject(str(self.table.path), row.row, row.id, row.name, header, value, why))
+
+
+def _parse_table(table: Table, kind: str, result: ReadResult) -> pd.DataFrame:
+    """Parse a table's non-blank rows column by column; reject rows with no name or no readable position."""
+    columns = _columns(table, kind)
+    width = max((len(cells) for _, cells in table.rows), default=0)
+    grid = [cells + [None] * (width - len(cells)) for _, cells in table.rows]
+    texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}
+    blank = np.array([not any(_text(cell) for cell in cells) for cells in grid], dtype=bool)
+    frame = pd.DataFrame({"row": [number for number, _ in table.rows],
+                          **{key: texts.get(key, [""] * len(grid)) for key in ("id", "name", *TEXT_FIELDS)},
+                          "facilities_text": texts.get("facilities", [""] * len(grid)),
+                          "county_declared": texts.get("county", [""] * len(grid)),
+                          "lon_text": texts["lon"], "lat_text": texts["lat"],
+                          "weight_text": texts.get("weight", [""] * len(grid))})[~blank].reset_index(drop=True)
+    result.rows_read += len(frame)
+    reject = _Rejecter(table, columns, frame.rename(columns={"lon_text": "lon", "lat_text": "lat",
+                                                             "weight_text": "weight"}), result)
+    bad = np.zeros(len(frame), dtype=bool)
+    if kind != "demand":
+        bad = _flag(bad, frame["name"].to_numpy(str) == "", reject, "name", "missing name")
     for key in ("lon", "lat"):
-        raw = _cell(cells, columns, key)
-        if not _text(raw):
-            reject(key, "", "missing coordinate")
-            return None
+        values, errors = _coordinates(frame[f"{key}_text"])
+        bad = _flag(bad, frame[f"{key}_text"].to_numpy(str) == "", reject, key, "missing coordinate")
+        bad = _flag(bad, errors != "", reject, key, errors)
+        frame[key] = values
+    frame["weight"] = _weights(frame["weight_text"])
+    bad = _flag(bad, np.isnan(frame["weight"].to_numpy(float)), reject, "weight",
+                "weight is not a number of workers >= 0")
+    frame = frame[~bad].reset_index(drop=True)
+    frame["source"] = str(table.path)
+    frame["lon_header"], frame["lat_header"] = table.headers[columns["lon"]], table.headers[columns["lat"]]
+    return frame
+
+
+def _flag(bad: NDArray[np.bool_], mask: NDArray[np.bool_], reject: _Rejecter, key: str,
+          reason: str | NDArray[np.str_]) -> NDArray[np.bool_]:
+    """Reject rows newly failing `mask` (the first fault of a row is the one reported)."""
+    new = mask & ~bad
+    if new.any():
+        reject(new, key, reason)
+    return bad | new
+
+
+def _coordinates(texts: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.str_]]:
+    """Degrees and parse errors ('' when fine) of coordinate texts; plain decimals take a vectorised path."""
+    values = pd.to_numeric(texts, errors="coerce").to_numpy(float, copy=True)
+    errors = np.full(len(texts), "", dtype=object)
+    slow = np.flatnonzero(~np.isfinite(values) & (texts.to_numpy(str) != ""))
+    for index in slow:
         try:
-            position.append(parse_coordinate(raw))
+            values[index] = parse_coordinate(texts.iat[index])
         except CoordinateError as error:
-            reject(key, _text(raw), f"unparseable coordinate: {error}")
-            return None
-    weight = _weight(text.get("weight", ""))
-    if weight is None:
-        reject("weight", text.get("weight", ""), "weight is not a number of workers >= 0")
-        return None
-    return _Row(
-        file, number, ident, name, position[0], position[1],
-        table.headers[columns["lon"]], table.headers[columns["lat"]],
-        {key: text.get(key, "") for key in TEXT_FIELDS}, split_list(text.get("facilities", "")),
-        weight, text.get("county", ""),
-    )
+            values[index], errors[index] = np.nan, f"unparseable coordinate: {error}"
+    return values, errors.astype(str)
 
 
-def _weight(text: str) -> float | None:
-    if not text:
-        return 1.0
-    try:
-        value = parse_coordinate(text)
-    except CoordinateError:
-        return None
-    return value if value >= 0 else None
+def _weights(texts: pd.Series) -> pd.Series:
+    """Workers at each demand point: blank means 1; NaN marks what is not a number >= 0."""
+    values, errors = _coordinates(texts)
+    values = np.where(texts.to_numpy(str) == "", 1.0, values)
+    return pd.Series(np.where((errors == "") & (values >= 0), values, np.nan), index=texts.index)
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -184,96 +195,83 @@ def split_list(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
-def _in_box(lon: float, lat: float) -> bool:
+def _in_box(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.bool_]:
     west, east, south, north = _HUNAN_BOX
-    return west <= lon <= east and south <= lat <= north
+    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
 
 
-def _unswap(row: _Row, result: ReadResult) -> bool:
-    """Fix latitude and longitude given the wrong way round; False when the position is out of range."""
-    if not _in_box(row.lon, row.lat) and _in_box(row.lat, row.lon):
-        result.notices.append(Notice(row.file, row.row, f"{row.lon_header} and {row.lat_header} were "
-                                     f"swapped ({row.lon}, {row.lat}); used lon {row.lat}, lat {row.lon}"))
-        row.lon, row.lat = row.lat, row.lon
-    if -180.0 <= row.lon <= 180.0 and -90.0 <= row.lat <= 90.0:
-        return True
-    key, value = ("lon", row.lon) if not -180.0 <= row.lon <= 180.0 else ("lat", row.lat)
-    header = row.lon_header if key == "lon" else row.lat_header
-    limit = "180" if key == "lon" else "90"
-    result.rejects.append(Reject(row.file, row.row, row.id, row.name, header, _fmt(value),
-                                 f"{'longitude' if key == 'lon' else 'latitude'} out of range (±{limit})"))
-    return False
+def _unswap(frame: pd.DataFrame, result: ReadResult) -> pd.DataFrame:
+    """Swap back latitude and longitude given the wrong way round; reject positions out of range."""
+    lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
+    swapped = ~_in_box(lon, lat) & _in_box(lat, lon)
+    for row in frame[swapped].itertuples(index=False):
+        result.notices.append(Notice(row.source, row.row, f"{row.lon_header} and {row.lat_header} were swapped "
+                                     f"({row.lon}, {row.lat}); used lon {row.lat}, lat {row.lon}"))
+    frame = frame.assign(lon=np.where(swapped, lat, lon), lat=np.where(swapped, lon, lat))
+    lon_bad = ~frame["lon"].between(-180.0, 180.0).to_numpy()
+    lat_bad = ~frame["lat"].between(-90.0, 90.0).to_numpy() & ~lon_bad
+    for mask, key, limit, word in ((lon_bad, "lon", 180, "longitude"), (lat_bad, "lat", 90, "latitude")):
+        for row in frame[mask].itertuples(index=False):
+            header = row.lon_header if key == "lon" else row.lat_header
+            result.rejects.append(Reject(row.source, row.row, row.id, row.name, header, _fmt(getattr(row, key)),
+                                         f"{word} out of range (±{limit})"))
+    return frame[~(lon_bad | lat_bad)].reset_index(drop=True)
 
 
 def _fmt(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def _place(rows: list[_Row], *, kind: str, crs: str, result: ReadResult) -> list[dict[str, object]]:
-    """Convert datums, join counties and reject points outside Hunan."""
-    rows = [row for row in rows if _unswap(row, result)]
-    if not rows:
-        return []
-    lon = np.array([row.lon for row in rows])
-    lat = np.array([row.lat for row in rows])
-    lon_gcj, lat_gcj = datum.convert(lon, lat, crs, "gcj02")
-    lon_wgs, lat_wgs = datum.convert(lon, lat, crs, "wgs84")
-    where = geography.locate(lon_gcj, lat_gcj)
-    places = [{"adcode": a, "county": c, "prefecture": p} for a, c, p in
-              where[["adcode", "county", "prefecture"]].astype(str).itertuples(index=False)]
-    outside_km = where["outside_km"].to_numpy(float)
-    accepted = []
-    for i, row in enumerate(rows):
-        outside = float(outside_km[i])
-        if outside > BORDER_TOLERANCE_KM:
-            result.rejects.append(Reject(row.file, row.row, row.id, row.name, f"{row.lon_header},{row.lat_header}",
-                                         f"{_fmt(row.lon)},{_fmt(row.lat)}",
-                                         f"outside Hunan: {outside:.1f} km beyond the provincial border"))
-            continue
-        place = places[i]
-        _check_county(row, place["county"], result)
-        accepted.append(_record(row, kind, place, (lon_gcj[i], lat_gcj[i], lon_wgs[i], lat_wgs[i])))
-    return accepted
+def _place(frame: pd.DataFrame, *, kind: str, crs: str, result: ReadResult) -> pd.DataFrame:
+    """Convert datums, join counties, reject points outside Hunan, and give rows without an id one."""
+    frame = _unswap(frame, result)
+    lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
+    frame["lon_gcj02"], frame["lat_gcj02"] = datum.convert(lon, lat, crs, "gcj02")
+    frame["lon_wgs84"], frame["lat_wgs84"] = datum.convert(lon, lat, crs, "wgs84")
+    where = geography.locate(frame["lon_gcj02"].to_numpy(float), frame["lat_gcj02"].to_numpy(float))
+    outside = where["outside_km"].to_numpy(float) > BORDER_TOLERANCE_KM
+    for row, km in zip(frame[outside].itertuples(index=False), where["outside_km"][outside], strict=True):
+        result.rejects.append(Reject(row.source, row.row, row.id, row.name, f"{row.lon_header},{row.lat_header}",
+                                     f"{_fmt(row.lon)},{_fmt(row.lat)}",
+                                     f"outside Hunan: {km:.1f} km beyond the provincial border"))
+    for key in ("adcode", "county", "prefecture"):
+        frame[key] = where[key].astype(str).to_numpy()
+    frame = frame[~outside].reset_index(drop=True)
+    _check_counties(frame, result)
+    frame["kind"] = kind
+    frame["facilities"] = _lists(frame["facilities_text"])
+    missing = frame["id"].to_numpy(str) == ""
+    frame.loc[missing, "id"] = [_derived_id(kind, r.name, r.lon, r.lat) for r in frame[missing].itertuples()]
+    return frame
 
 
-def _check_county(row: _Row, county: str, result: ReadResult) -> None:
-    declared = row.county
-    if declared and not county.startswith(re.sub(r"(自治县|市|区|县)$", "", declared)):
-        result.notices.append(Notice(row.file, row.row, f"declared county {declared!r} but the position "
-                                     f"is in {county}; kept at its position"))
+def _lists(texts: pd.Series) -> list[tuple[str, ...]]:
+    cache = {text: split_list(text) for text in pd.unique(texts)}
+    return [cache[text] for text in texts]
 
 
-def _record(row: _Row, kind: str, place: dict[str, str], position: tuple[float, ...]) -> dict[str, object]:
-    ident = row.id or _derived_id(kind, row)
-    return {
-        "kind": kind, "id": ident, "name": row.name, **row.texts, "facilities": row.facilities,
-        "weight": row.weight, **place,
-        "lon_gcj02": position[0], "lat_gcj02": position[1], "lon_wgs84": position[2], "lat_wgs84": position[3],
-        "source": row.file, "row": row.row,
-    }
+def _check_counties(frame: pd.DataFrame, result: ReadResult) -> None:
+    """A declared county that disagrees with the position is a notice; the position wins."""
+    declared = frame["county_declared"].str.replace(r"(自治县|市|区|县)$", "", regex=True)
+    disagree = (declared != "") & ~np.array([c.startswith(d) for c, d in zip(frame["county"], declared, strict=True)],
+                                            dtype=bool)
+    for row in frame[disagree].itertuples(index=False):
+        result.notices.append(Notice(row.source, row.row, f"declared county {row.county_declared!r} but the "
+                                     f"position is in {row.county}; kept at its position"))
 
 
-def _derived_id(kind: str, row: _Row) -> str:
+def _derived_id(kind: str, name: str, lon: float, lat: float) -> str:
     """A stable id from the row's content, so reruns on the same file give the same ids."""
-    digest = hashlib.sha1(f"{row.name}|{row.lon:.6f}|{row.lat:.6f}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{name}|{lon:.6f}|{lat:.6f}".encode()).hexdigest()
     return f"{_ID_PREFIX[kind]}{digest[:10]}"
 
 
-def _deduplicate(records: list[dict[str, object]], kind: str, result: ReadResult) -> list[dict[str, object]]:
+def _deduplicate(frame: pd.DataFrame, result: ReadResult) -> pd.DataFrame:
     """Keep the first occurrence of each id; later ones are rejected, naming the first."""
-    first: dict[str, dict[str, object]] = {}
-    kept = []
-    for record in records:
-        ident = str(record["id"])
-        seen = first.get(ident)
-        if seen is None:
-            first[ident] = record
-            kept.append(record)
-            continue
-        result.rejects.append(Reject(str(record["source"]), int(str(record["row"])), ident, str(record["name"]),
-                                     "id", ident, f"duplicate id (first at {seen['source']} row {seen['row']})"))
-    return kept
-
-
-def _frame(records: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=list(POINT_COLUMNS))
+    duplicate = frame["id"].duplicated(keep="first").to_numpy()
+    first = frame[~duplicate].set_index("id")
+    for row in frame[duplicate].itertuples(index=False):
+        seen = first.loc[row.id]
+        result.rejects.append(Reject(row.source, row.row, row.id, row.name, "id", row.id,
+                                     f"duplicate id (first at {seen['source']} row {seen['row']})"))
+    return frame[~duplicate].reset_index(drop=True)[list(POINT_COLUMNS)]

@@ -169,10 +169,13 @@ def clusters(
 
 
 def _phone(rng: np.random.Generator, adcode: str) -> str:
-    """Make up a landline number in the county's area code (the sample's numbers are fictional)."""
+    """Make up a landline number in the county's area code that cannot be anyone's.
+
+    Local numbers never start with 0 (it is the trunk prefix), so 0731-0xxxxxxx reaches nobody.
+    """
     code = AREA_CODES[adcode[:4]]
     digits = rng.integers(0, 10, 8 if code == "0731" else 7)
-    digits[0] = rng.integers(2, 9)
+    digits[0] = 0
     return f"{code}-{''.join(str(digit) for digit in digits)}"
 
 

@@ -179,7 +179,7 @@ def _tile_layers(settings: Settings) -> list[dict[str, Any]]:
 def _bounds(counties: pd.DataFrame, points: pd.DataFrame, target: str) -> list[list[float]] | None:
     """[[south, west], [north, east]] to fit at start: the counties in scope, else the points."""
     if len(counties):
-        box = shapely.bounds(shapely.union_all(counties.geometry.values))
+        box = counties.total_bounds
         lon, lat = datum.convert([box[0], box[2]], [box[1], box[3]], "gcj02", target)
     elif len(points):
         lon, lat = _positions(points, target)
@@ -384,8 +384,8 @@ def _simplify(geometry: BaseGeometry, tolerance: float, budget: int) -> BaseGeom
     parts = np.array(list(_polygons(geometry)), dtype=object)
     count = int(shapely.get_num_coordinates(parts).sum())
     while True:
-        simple = shapely.simplify(parts, tolerance, preserve_topology=False)
-        simple = simple[~shapely.is_empty(simple)]
+        simple = shapely.get_parts(shapely.simplify(parts, tolerance, preserve_topology=False))
+        simple = simple[(shapely.get_type_id(simple) == shapely.GeometryType.POLYGON) & ~shapely.is_empty(simple)]
         count = int(shapely.get_num_coordinates(simple).sum())
         if count <= budget or tolerance >= 0.05:
             return shapely.multipolygons(simple) if len(simple) else shapely.Polygon()
@@ -431,7 +431,7 @@ def _county_shapes(counties: pd.DataFrame, target: str, *, detailed: bool) -> li
 
 
 def _number(value: Any) -> float | int | None:
-    """A table number for JSON: NaN becomes null, whole floats stay floats rounded to 2 places."""
+    """A table number for JSON: NaN becomes null, integers stay integers, floats are rounded to 2 places."""
     if value is None or pd.isna(value):
         return None
     if isinstance(value, int | np.integer):
@@ -561,6 +561,9 @@ class _PageParts(Element):
     def render(self, **kwargs: Any) -> str:
         """Add head, body and script parts to the figure (raw text: the data may contain '{{')."""
         figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = "the page parts must be rendered inside a folium Figure"
+            raise TypeError(msg)
         styles = "\n".join([leaflet_css(), *(_asset(name) for name in STYLE_FILES)])
         head = f"<style>\n{styles}\n</style>\n<script>\n{leaflet_js()}\n</script>\n<script>\n{page_script()}</script>"
         body = f'<script type="application/json" id="mapgen-data">{script_json(self.data)}</script>'

@@ -80,7 +80,8 @@ def test_realistic_values(stations):
     assert stations["编号"].str.fullmatch(r"S43\d{4}-\d{3}").all()
     assert set(stations["类型"]) == {"工会驿站", "环卫驿站", "爱心驿站", "快递驿站"}
     assert stations["开放时间"].str.fullmatch(r"\d\d:\d\d-\d\d:\d\d|24小时").all()
-    assert stations["联系电话"].str.fullmatch(r"0731-[2-8]\d{7}|07[3-4]\d-[2-8]\d{6}").all()
+    # Fictional by construction: a local number never starts with 0.
+    assert stations["联系电话"].str.fullmatch(r"0731-0\d{7}|07[3-4]\d-0\d{6}").all()
     allowed = {"饮水", "微波炉", "卫生间", "座椅", "充电", "空调", "药箱", "WiFi"}
     assert all(set(value.split("；")) <= allowed for value in stations["服务设施"])
     assert stations["经度"].str.fullmatch(r"1\d\d\.\d{6}").all()

@@ -1,0 +1,89 @@
+"""Run a command as a child process and measure its wall time and peak memory; parse mapgen's time line."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_TIME_LINE = re.compile(r"^time: (.*)$", re.MULTILINE)
+_STAGE = re.compile(r"(\w+) ([\d.]+) s")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One finished (or killed) child process: wall seconds, peak resident memory in MB (1e6 bytes), output."""
+
+    seconds: float
+    peak_mb: float
+    output: str
+    returncode: int
+    timed_out: bool
+
+    @property
+    def ok(self) -> bool:
+        """Whether the command exited 0 within its time limit."""
+        return self.returncode == 0 and not self.timed_out
+
+
+def run(command: list[str], *, limit_s: float, cwd: Path = ROOT) -> Run:
+    """Run `command`, killing it after `limit_s` seconds; peak RSS comes from wait4() for this child only."""
+    killed = threading.Event()
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        timer = threading.Timer(limit_s, lambda: (killed.set(), process.kill()))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Run(seconds, usage.ru_maxrss * 1024 / 1e6, text, process.returncode, killed.is_set())
+
+
+def stage_times(output: str) -> dict[str, float]:
+    """The stages of `time: read X s, analyse Y s, write Z s` (the last such line of the output)."""
+    lines = _TIME_LINE.findall(output)
+    return {stage: float(seconds) for stage, seconds in _STAGE.findall(lines[-1])} if lines else {}
+
+
+def mapgen_build(stations: Path, demand: Path, out_dir: Path, *, limit_s: float, profile: bool = False) -> Run:
+    """`python -m mapgen build` on the benchmark inputs (the sample's union offices), optionally under cProfile."""
+    profiler = ["-m", "cProfile", "-s", "cumtime"] if profile else []
+    command = [
+        _python(), *profiler, "-m", "mapgen", "build", "--stations", str(stations),
+        "--offices", str(ROOT / "geodata" / "sample" / "offices.csv"), "--demand", str(demand),
+        "--out-dir", str(out_dir),
+    ]  # fmt: skip
+    return run(command, limit_s=limit_s)
+
+
+def naive_build(stations: Path, out: Path, *, limit_s: float) -> Run:
+    """The baseline folium build (bench/naive.py) in a child process."""
+    return run([_python(), str(Path(__file__).with_name("naive.py")), "--stations", str(stations),
+                "--out", str(out)], limit_s=limit_s)  # fmt: skip
+
+
+def _python() -> str:
+    """The interpreter running the benchmark, so children use the same environment."""
+    return sys.executable
+
+
+def profile_top(output: str, lines: int = 28) -> str:
+    """The header and first `lines` rows of cProfile's table in a command's output."""
+    at = output.find("   ncalls")
+    if at < 0:
+        return output[-3000:]
+    head = output[:at].rstrip().splitlines()[-1:]
+    return "\n".join([*head, *output[at:].splitlines()[: lines + 1]])
