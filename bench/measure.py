@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -87,3 +88,21 @@ def profile_top(output: str, lines: int = 28) -> str:
         return output[-3000:]
     head = output[:at].rstrip().splitlines()[-1:]
     return "\n".join([*head, *output[at:].splitlines()[: lines + 1]])
+
+
+def html_breakdown(html: Path, top: int = 12) -> str:
+    """Where the bytes of a mapgen index.html go: the embedded data's top-level keys and station columns."""
+    text = html.read_text(encoding="utf-8")
+    start = text.index('id="mapgen-data">') + len('id="mapgen-data">')
+    data_text = text[start : text.index("</script>", start)]
+    data = json.loads(data_text)
+    parts = {key: len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()) for key, value in
+             data.items() if key != "stations"}  # fmt: skip
+    parts |= {f"stations.{key}": len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
+              for key, value in data["stations"].items()}  # fmt: skip
+    total = len(text.encode())
+    lines = [f"index.html {total / 1e6:.2f} MB: embedded data {len(data_text.encode()) / 1e6:.2f} MB, "
+             f"the rest (Leaflet, page script, CSS, HTML) {(total - len(data_text.encode())) / 1e6:.2f} MB",
+             "      MB  part of the embedded data"]  # fmt: skip
+    lines += [f"{size / 1e6:8.3f}  {key}" for key, size in sorted(parts.items(), key=lambda kv: -kv[1])[:top]]
+    return "\n".join(lines)

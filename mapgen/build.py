@@ -10,8 +10,9 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+import shapely
 
-from mapgen import geography, output
+from mapgen import datum, disks, geography, output, projection
 from mapgen.coverage import Coverage, analyse
 from mapgen.errors import InputError
 from mapgen.reading import ReadResult, read_points
@@ -100,7 +101,7 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     from mapgen.webmap import render_map  # imported here: folium is only needed to write the map
 
     points = pd.concat([result.reads["station"].points, result.reads["office"].points], ignore_index=True)
-    shown, coverage = _scope(points, result.coverage, county)
+    shown, coverage = _scope(points, result.coverage, county, settings.radius_m)
     files = {
         "index.html": render_map(shown, coverage, settings, sample=sample),
         "stations.geojson": _stations_geojson(points),
@@ -111,17 +112,22 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     output.write_outputs(settings.out_dir, files)
 
 
-def _scope(points: pd.DataFrame, coverage: Coverage, county: str | None) -> tuple[pd.DataFrame, Coverage]:
-    """Narrow the map to one county: its polygon, and the points in it or within a few km of it."""
+def _scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
+           radius_m: float) -> tuple[pd.DataFrame, Coverage]:
+    """Narrow the map to one county: its polygon, the points whose reach touches it, and their reach."""
     if county is None:
         return points, coverage
     counties = coverage.counties[coverage.counties["adcode"] == county].reset_index(drop=True)
-    west, south, east, north = counties.total_bounds
-    margin = 0.03  # degrees, about 3 km: stations just across the border serve the county too
-    near = points["lon_gcj02"].between(west - margin, east + margin) & points["lat_gcj02"].between(
-        south - margin, north + margin)
+    outline = projection.geometry_to_metres(datum.convert_geometry(counties.geometry.iloc[0], "gcj02", "wgs84"))
+    x, y = projection.to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
+    near = shapely.dwithin(outline, shapely.points(x, y), radius_m)
+    stations = near & (points["kind"] == "station").to_numpy()
+    reach = disks.reach(x[stations], y[stations], radius_m, [outline])
     gaps = coverage.gaps[coverage.gaps["adcode"] == county] if "adcode" in coverage.gaps else coverage.gaps
-    return points[near].reset_index(drop=True), replace(coverage, counties=counties, gaps=gaps)
+    scoped = replace(coverage, counties=counties, gaps=gaps.reset_index(drop=True),
+                     service_area=projection.geometry_to_degrees(reach.once),
+                     cross_area=projection.geometry_to_degrees(reach.twice))
+    return points[near].reset_index(drop=True), scoped
 
 
 def _stations_geojson(points: pd.DataFrame) -> str:

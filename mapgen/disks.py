@@ -19,6 +19,7 @@ Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 
 _SNAP_M = 1e-3  # stations closer than a millimetre are one disk of multiplicity 2
+_NEAR = 0.7  # first-pass neighbour distance, in radii
 _MIN_ARC = 1e-9  # radians: a micrometre on a 1 km circle
 _CHUNK = 4096  # disks per batch of neighbour search, to bound memory at China's scale
 
@@ -68,11 +69,11 @@ def reach(x: Floats, y: Floats, radius: float, polygons: list[BaseGeometry], *, 
     shifted = [shapely.transform(p, lambda c: c - origin) for p in polygons]
     edges = _edges(shifted)
     owner, border = _owners(disks, shifted, edges)
-    grid = _Grid.of(disks)
+    near, full = _Grid.of(disks, _NEAR * radius), _Grid.of(disks, 2.0 * radius)
     chunks = []
     for first in range(0, len(disks.x), _CHUNK):
-        ids = np.arange(first, min(first + _CHUNK, len(disks.x)))
-        arcs = _arcs(disks, grid, ids, _edge_crossings(disks, ids[border[ids]], edges))
+        ids = _unsaturated(disks, near, np.arange(first, min(first + _CHUNK, len(disks.x))))
+        arcs = _arcs(disks, full, ids, _edge_crossings(disks, ids[border[ids]], edges))
         _add_arcs(disks, arcs, owner, border, shifted, once, twice)
         chunks.append(arcs)
     _add_edges(disks, edges, once, twice)
@@ -153,21 +154,21 @@ class _Grid:
     order: Ints
     sorted_keys: Ints
     stride: int
+    cell: float
 
     @classmethod
-    def of(cls, disks: _Disks) -> _Grid:
-        """Hash the centres of `disks`."""
-        cell = 2.0 * disks.radius
+    def of(cls, disks: _Disks, cell: float) -> _Grid:
+        """Hash the centres of `disks` on cells of size `cell`, the largest distance it finds pairs at."""
         cx = np.floor(disks.x / cell).astype(np.int64)
         cy = np.floor(disks.y / cell).astype(np.int64)
         stride = int(cy.max() - cy.min() + 3)
         key = (cx - cx.min() + 1) * stride + (cy - cy.min() + 1)
         order = np.argsort(key, kind="stable")
-        return cls(key, order, key[order], stride)
+        return cls(key, order, key[order], stride, cell)
 
 
 def _neighbours(disks: _Disks, grid: _Grid, ids: Ints) -> tuple[Ints, Ints]:
-    """Directed pairs (a in ids, b != a) of disks that overlap."""
+    """Directed pairs (a in ids, b != a) of disks closer than the grid's cell size."""
     found_a, found_b = [], []
     for offset in (o1 * grid.stride + o2 for o1 in (-1, 0, 1) for o2 in (-1, 0, 1)):
         wanted = grid.key[ids] + offset
@@ -177,7 +178,7 @@ def _neighbours(disks: _Disks, grid: _Grid, ids: Ints) -> tuple[Ints, Ints]:
         found_a.append(np.repeat(ids, count))
         found_b.append(grid.order[position])
     a, b = np.concatenate(found_a), np.concatenate(found_b)
-    close = (a != b) & (np.hypot(disks.x[b] - disks.x[a], disks.y[b] - disks.y[a]) < 2.0 * disks.radius)
+    close = (a != b) & (np.hypot(disks.x[b] - disks.x[a], disks.y[b] - disks.y[a]) < grid.cell)
     return a[close], b[close]
 
 
@@ -193,6 +194,16 @@ class _Arcs:
     end_xy: Floats
 
 
+def _unsaturated(disks: _Disks, near: _Grid, ids: Ints) -> Ints:
+    """The disks among `ids` whose circle is not covered twice over by their near neighbours alone.
+
+    A circle covered by two other disks all round bounds nothing; near neighbours (each covering more than
+    138 degrees of it) settle that for most disks in a dense town at a fraction of the cost of all of them.
+    """
+    none = (np.empty(0, np.int64), np.empty(0), np.empty((0, 2)))
+    return np.unique(_arcs(disks, near, ids, none).circle)
+
+
 def _arcs(disks: _Disks, grid: _Grid, ids: Ints, crossings: tuple[Ints, Floats, Floats]) -> _Arcs:
     """Arcs of the circles `ids` covered by at most one other disk: the only ones that bound the areas.
 
@@ -203,6 +214,9 @@ def _arcs(disks: _Disks, grid: _Grid, ids: Ints, crossings: tuple[Ints, Floats, 
     angle = np.concatenate([angle, crossings[1]])
     delta = np.concatenate([delta, np.zeros(len(crossings[0]), np.int64)])
     xy = np.concatenate([xy, crossings[2]])
+    if len(ids) == 0:
+        no_ints, no_floats, no_points = np.empty(0, np.int64), np.empty(0), np.empty((0, 2))
+        return _Arcs(no_ints, no_floats, no_floats, no_ints, no_points, no_points)
     # One float key sorts by circle, then angle (angle + pi lies in [0, 2 pi] < 8).
     order = np.argsort((circle - ids[0]) * 8.0 + (angle + np.pi), kind="stable")
     circle, angle, delta, xy = circle[order], angle[order], delta[order], xy[order]

@@ -148,3 +148,22 @@ def test_python_dash_m_runs(tmp_path):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "t.xlsx").exists()
+
+
+def test_county_map_shows_the_county_and_stations_that_reach_it(tmp_path):
+    from test_webmap import page_data
+
+    stations = tmp_path / "s.csv"
+    stations.write_text(
+        "编号,站点名称,经度,纬度\n"
+        f"M1,汨罗城区,{MILUO[0]},{MILUO[1]}\n"
+        "C1,长沙芙蓉,113.032539,28.185389\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["build", "--stations", str(stations), "--county", "430681", "--out-dir", str(out)]) == 0
+    data = page_data((out / "index.html").read_text("utf-8"))
+    assert data["stations"]["id"] == ["M1"]
+    assert data["title"].startswith("汨罗市")
+    coverage = read_csv(out / "coverage.csv")
+    assert len(coverage) == 123  # the reports stay province-wide
