@@ -264,13 +264,16 @@ def _delta(values: np.ndarray) -> list[int]:
 
 def _facility_sets(column: pd.Series) -> tuple[list[str], list[list[int]], list[int]]:
     """Facility names, the distinct combinations as index lists, and each row's combination."""
-    rows = [tuple(_text(f) for f in (v if isinstance(v, list | tuple | np.ndarray) else ())) for v in column]
+    # Work on the distinct cell values only: a station list repeats a handful of combinations.
+    cells = [tuple(v) if isinstance(v, list | tuple | np.ndarray) else () for v in column]
+    codes, distinct = pd.factorize(pd.Series(cells, dtype=object), sort=False)
+    rows = [tuple(_text(f) for f in cell) for cell in distinct]
     seen = {f for row in rows for f in row if f}
     names = [f for f in KNOWN_FACILITIES if f in seen] + sorted(seen - set(KNOWN_FACILITIES))
     position = {name: i for i, name in enumerate(names)}
     table: dict[tuple[int, ...], int] = {}
-    index = [table.setdefault(tuple(sorted({position[f] for f in row if f})), len(table)) for row in rows]
-    return names, [list(c) for c in table], index
+    per_distinct = [table.setdefault(tuple(sorted({position[f] for f in row if f})), len(table)) for row in rows]
+    return names, [list(c) for c in table], np.asarray(per_distinct, dtype=np.int64)[codes].tolist()
 
 
 # ---------------------------------------------------------------- opening hours

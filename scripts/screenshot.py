@@ -1,8 +1,7 @@
-"""Render a map and save desktop (1280x800) and phone (360x640) screenshots to output/screenshots/.
+"""Build the sample map and save desktop (1280x800) and phone (360x640) screenshots to output/screenshots/.
 
-Builds the bundled sample with `mapgen build` when that works, else renders synthetic stations. Tiles are
-blocked (as offline), so the basemap is blank; everything else is what a user sees.
-Usage: python scripts/screenshot.py [--out DIR] [--synthetic] [--lang zh|en]
+Tiles are blocked (as offline), so the basemap is blank; everything else is what a user sees.
+Usage: python scripts/screenshot.py [--out DIR] [--lang zh|en] [--county NAME_OR_ADCODE]
 """
 
 from __future__ import annotations
@@ -14,38 +13,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from mapgen.cli import main as mapgen
 
+ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 
 
-def build_sample(workdir: Path, lang: str) -> Path | None:
-    """index.html of the bundled sample via the real build, or None when the build does not work (yet)."""
-    try:
-        from mapgen.cli import main
-
-        code = main(["build", "--out-dir", str(workdir), "--lang", lang])
-    except Exception as error:  # any failure of the pipeline means: fall back to synthetic inputs
-        print(f"mapgen build failed ({error!r}); using synthetic stations", file=sys.stderr)
-        return None
-    page = workdir / "index.html"
-    return page if code == 0 and page.exists() else None
-
-
-def build_synthetic(workdir: Path, lang: str) -> Path:
-    """index.html of 800 synthetic stations and 12 offices around Changsha."""
-    from conftest import synthetic_coverage, synthetic_points
-
-    from mapgen.settings import Settings
-    from mapgen.webmap import render_map
-
-    points = synthetic_points(800, offices=12, seed=2)
-    page = workdir / "index.html"
-    page.write_text(render_map(points, synthetic_coverage(points), Settings(lang=lang), sample=True), "utf-8")
-    return page
+def build_sample(workdir: Path, lang: str, county: str | None) -> Path:
+    """index.html of the bundled sample, built by `mapgen build`."""
+    extra = ["--county", county] if county else []
+    if mapgen(["build", "--out-dir", str(workdir), "--lang", lang, *extra]) != 0:
+        raise SystemExit("mapgen build failed")
+    return workdir / "index.html"
 
 
 def first_station(page: Any) -> str:
@@ -94,16 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Build a page and write its screenshots."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "output" / "screenshots")
-    parser.add_argument("--synthetic", action="store_true", help="skip the real build, use synthetic stations")
     parser.add_argument("--lang", default="zh", choices=("zh", "en"))
+    parser.add_argument("--county", help="a one-county map, e.g. 汨罗市")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        page = None if args.synthetic else build_sample(workdir, args.lang)
-        page = page or build_synthetic(workdir, args.lang)
+        page = build_sample(Path(tmp), args.lang, args.county)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for path in shoot(browser, page.as_uri(), args.out):
