@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ _ID_PREFIX = {"station": "S", "office": "O", "demand": "D"}
 _LIST_SEPARATORS = re.compile(r"[；;、,，|｜/]+")
 # Generous box around Hunan (108.8-114.3 E, 24.6-30.1 N) for telling swapped columns apart.
 _HUNAN_BOX = (108.0, 115.5, 24.0, 31.0)
+_DATUM_WORDS = {"wgs84": ("wgs84", "wgs", "gps"), "gcj02": ("gcj02", "gcj", "火星", "高德", "amap"),
+                "bd09": ("bd09", "百度", "baidu")}
 # Points this close outside the bundled (simplified) border are accepted and given the nearest county.
 BORDER_TOLERANCE_KM = 0.3
 
@@ -71,7 +74,7 @@ def read_points(paths: Sequence[Path], *, kind: str, crs: str) -> ReadResult:
         msg = f"`kind` was {kind!r} but is expected to be one of {KINDS}"
         raise ValueError(msg)
     result = ReadResult(points=pd.DataFrame(columns=list(POINT_COLUMNS)))
-    parsed = [_parse_table(load_table(path), kind, result) for path in paths]
+    parsed = [_parse_table(load_table(path), kind, crs, result) for path in paths]
     candidates = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
     if len(candidates):
         result.points = _deduplicate(_place(candidates, kind=kind, crs=crs, result=result), result)
@@ -81,14 +84,31 @@ def read_points(paths: Sequence[Path], *, kind: str, crs: str) -> ReadResult:
     return result
 
 
-def _columns(table: Table, kind: str) -> dict[str, int]:
+def _columns(table: Table, kind: str, crs: str) -> dict[str, int]:
     columns = match_headers(list(table.headers))
     missing = [key for key in _REQUIRED[kind] if key not in columns]
     if missing:
         accepted = "; ".join(f"{key}: {aliases_of(key)}" for key in missing)
         msg = f"{table.path}: no {' or '.join(missing)} column (accepted headers: {accepted})"
         raise InputError(msg)
+    for key in ("lon", "lat"):
+        header = table.headers[columns[key]]
+        named = header_datum(header)
+        if named is not None and named != crs:
+            # Reading such a file in the wrong datum would move every station by 500-700 m.
+            msg = (f"{table.path}: column {header!r} says its coordinates are {named} but the build reads "
+                   f"them as {crs}; pass --crs {named} (or rename the column if it is mislabelled)")
+            raise InputError(msg)
     return columns
+
+
+def header_datum(header: str) -> str | None:
+    """The datum a coordinate header names, as in 经度（WGS-84） or lng_bd09, if any."""
+    folded = re.sub(r"[\s_\-.]", "", unicodedata.normalize("NFKC", header)).lower()
+    for name, tokens in _DATUM_WORDS.items():
+        if any(token in folded for token in tokens):
+            return name
+    return None
 
 
 def _text(cell: object) -> str:
@@ -127,9 +147,9 @@ class _Rejecter:
             self.result.rejects.append(Reject(str(self.table.path), row.row, row.id, row.name, header, value, why))
 
 
-def _parse_table(table: Table, kind: str, result: ReadResult) -> pd.DataFrame:
+def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.DataFrame:
     """Parse a table's non-blank rows column by column; reject rows with no name or no readable position."""
-    columns = _columns(table, kind)
+    columns = _columns(table, kind, crs)
     width = max((len(cells) for _, cells in table.rows), default=0)
     grid = [cells + [None] * (width - len(cells)) for _, cells in table.rows]
     texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}

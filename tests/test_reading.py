@@ -210,3 +210,13 @@ def test_demand_weights(tmp_path):
     result = read(path, kind="demand")
     assert result.points["weight"].tolist() == [25.0, 1.0]
     assert [(r.row, r.column) for r in result.rejects] == [(4, "人数")]
+
+
+@pytest.mark.parametrize(("header", "named"), [("经度（WGS-84）", "wgs84"), ("Longitude (BD-09)", "bd09"),
+                                              ("经度(百度)", "bd09"), ("经度（高德）", "gcj02")])
+def test_header_naming_another_datum_than_crs_is_refused(tmp_path, header, named):
+    path = write_csv(tmp_path / "s.csv", f"name,{header},纬度\n站,{MILUO[0]},{MILUO[1]}\n")
+    other = "wgs84" if named != "wgs84" else "gcj02"
+    with pytest.raises(InputError, match=f"says its coordinates are {named} .* pass --crs {named}"):
+        read(path, crs=other)
+    assert len(read(path, crs=named).points) == 1
