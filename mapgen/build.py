@@ -15,7 +15,7 @@ import shapely
 from mapgen import datum, disks, geography, output, projection
 from mapgen.coverage import Coverage, analyse
 from mapgen.errors import InputError
-from mapgen.reading import ReadResult, read_points
+from mapgen.reading import ReadResult, read_points, reject_shared_ids
 from mapgen.settings import Settings
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "geodata" / "sample"
@@ -70,6 +70,7 @@ def read_inputs(inputs: Inputs, settings: Settings) -> dict[str, ReadResult]:
         "station": read_points(inputs.stations, kind="station", crs=settings.crs),
         "office": read_points(inputs.offices, kind="office", crs=settings.crs),
     }
+    reject_shared_ids(reads["station"], reads["office"])
     if inputs.demand is not None:
         reads["demand"] = read_points([inputs.demand], kind="demand", crs=settings.crs)
     for kind, files in (("station", inputs.stations), ("office", inputs.offices)):
@@ -83,6 +84,7 @@ def read_inputs(inputs: Inputs, settings: Settings) -> dict[str, ReadResult]:
 def build(inputs: Inputs, settings: Settings) -> BuildResult:
     """Run a whole build; outputs are written only when every stage succeeded."""
     timings: dict[str, float] = {}
+    output.check_out_dir(settings.out_dir)
     county = geography.find_county(settings.county) if settings.county else None
     reads = _timed(timings, "read", lambda: read_inputs(inputs, settings))
     coverage = _timed(timings, "analyse", lambda: _analyse(reads, settings))

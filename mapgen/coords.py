@@ -7,7 +7,8 @@ import re
 import unicodedata
 
 _PRIMES = str.maketrans({"′": "'", "’": "'", "‘": "'", "″": '"', "”": '"', "“": '"', "º": "°", "˚": "°"})
-_HEMISPHERE = re.compile(r"^(东经|北纬|西经|南纬|[NSEW])?\s*(.*?)\s*([NSEW]|东经|北纬|西经|南纬)?$", re.IGNORECASE)
+# Hemisphere letters are capitals only: a lower-case s or m is a unit (113d04m12s).
+_HEMISPHERE = re.compile(r"^(东经|北纬|西经|南纬|[NSEW])?\s*(.*?)\s*([NSEW]|东经|北纬|西经|南纬)?$")
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _DMS = re.compile(
     rf"^{_NUMBER}\s*(?:°|度|d)\s*"
@@ -72,7 +73,10 @@ def _parse_text(text: str) -> float:
     if prefix and suffix:
         msg = f"two hemisphere marks in {text!r}"
         raise CoordinateError(msg)
-    sign = -1.0 if (prefix or suffix or "").upper() in _NEGATIVE else 1.0
+    sign = -1.0 if (prefix or suffix or "") in _NEGATIVE else 1.0
+    if body[:1] in "+-" and (prefix or suffix):
+        msg = f"both a sign and a hemisphere in {text!r}"
+        raise CoordinateError(msg)
     if body.startswith("-"):
         return -sign * _unsigned(body[1:].strip(), text)
     return sign * _unsigned(body.lstrip("+").strip(), text)

@@ -6,6 +6,7 @@ import difflib
 import functools
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import geopandas
@@ -84,17 +85,36 @@ def _names() -> tuple[dict[str, str], dict[str, list[str]]]:
 
 def find_county(name_or_adcode: str) -> str:
     """Return the adcode of a county given by name ('汨罗市' or '汨罗') or adcode ('430681')."""
-    query = str(name_or_adcode).strip()
+    query = unicodedata.normalize("NFKC", str(name_or_adcode)).strip()
     full, short = _names()
     if _ADCODE.fullmatch(query) and query[:6] in full.values():
         return query[:6]
     if query in full:
         return full[query]
-    # The query is matched as given, not shortened: 长沙市 (a prefecture) must not find 长沙县.
+    # The query is matched as given, not shortened: 长沙市 (a prefecture) must not find 长沙县, and
+    # 长沙 alone could mean either.
     codes = short.get(query, [])
-    if len(codes) == 1:
+    if len(codes) == 1 and query not in _prefecture_short_names():
         return codes[0]
     raise InputError(_unknown_county_message(query, codes))
+
+
+def resolve_county(text: str) -> str | None:
+    """The adcode of a county as a spreadsheet may write it ('汨罗', '岳阳市汨罗市', '430681'), or None."""
+    query = unicodedata.normalize("NFKC", text).strip().removeprefix("湖南省").removeprefix("湖南")
+    for prefecture in sorted(set(_counties()["prefecture"]), key=len, reverse=True):
+        if query.startswith(prefecture) and len(query) > len(prefecture):
+            query = query[len(prefecture):]
+            break
+    try:
+        return find_county(query)
+    except InputError:
+        return None
+
+
+@functools.cache
+def _prefecture_short_names() -> frozenset[str]:
+    return frozenset(short_name(p) for p in _counties()["prefecture"])
 
 
 def _unknown_county_message(query: str, codes: list[str]) -> str:
@@ -103,6 +123,9 @@ def _unknown_county_message(query: str, codes: list[str]) -> str:
     prefectures = set(_counties()["prefecture"])
     if query in prefectures:
         return f"{query} is a prefecture, not a county: name one of its counties"
+    if query in _prefecture_short_names():
+        both = "、".join([f"{query}市 (a prefecture)", *(counties[code] for code in codes)])
+        return f"{query!r} is ambiguous: it could be {both}; name the county in full"
     if codes:
         return f"county {query!r} is ambiguous: it could be {'、'.join(counties[code] for code in codes)}"
     names = list(counties)
@@ -192,3 +215,12 @@ def locate(lon_gcj02: ArrayLike, lat_gcj02: ArrayLike) -> pd.DataFrame:
         result[column] = pd.Series(values, index=index, dtype=object)
     result["outside_km"] = outside_km
     return result
+
+
+def nearest_counties(lon_gcj02: ArrayLike, lat_gcj02: ArrayLike) -> pd.DataFrame:
+    """The county nearest to each GCJ-02 point: for points just outside the simplified outline."""
+    points = shapely.points(np.asarray(lon_gcj02, dtype=float), np.asarray(lat_gcj02, dtype=float))
+    geometries, _ = _prepared()
+    found, row = shapely.STRtree(geometries).query_nearest(points, all_matches=False)
+    counties = _counties().iloc[row[np.argsort(found)]]
+    return counties[["adcode", "county", "prefecture"]].reset_index(drop=True)

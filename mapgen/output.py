@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from mapgen.errors import InputError
+
 # Excel runs a cell starting with one of these as a formula; untrusted text gets a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _COORD_DECIMALS = 7  # 1e-7 degree is about 1 cm: positions survive to the centimetre
@@ -106,15 +108,34 @@ def _encode_column(name: str, values: Sequence[object]) -> list[str]:
     return out
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """Fail early, before any work, when the output directory cannot be one."""
+    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        msg = f"{out_dir}: cannot write outputs there: {existing} is a file, not a directory"
+        raise InputError(msg)
+    if existing is not None and not os.access(existing, os.W_OK):
+        msg = f"{out_dir}: cannot write outputs there: {existing} is not writable"
+        raise InputError(msg)
+
+
 def write_outputs(out_dir: Path, files: Mapping[str, str]) -> None:
     """Write every file to a temporary folder beside `out_dir`, then move them all into place."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".mapgen-", dir=out_dir.parent))
+    check_out_dir(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".mapgen-", dir=out_dir.parent))
+    except OSError as error:
+        msg = f"{out_dir}: cannot write outputs there ({error.strerror})"
+        raise InputError(msg) from error
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8", newline="")
         out_dir.mkdir(exist_ok=True)
         for name in files:
             os.replace(staging / name, out_dir / name)
+    except OSError as error:
+        msg = f"{out_dir}: writing the outputs failed ({error.strerror})"
+        raise InputError(msg) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)

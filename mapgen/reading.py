@@ -14,7 +14,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from mapgen import datum, geography
-from mapgen.columns import aliases_of, match_headers
+from mapgen.columns import aliases_of, match_headers, normalise_header
 from mapgen.coords import CoordinateError, parse_coordinate
 from mapgen.errors import InputError
 from mapgen.tables import Table, load_table
@@ -30,6 +30,7 @@ _ID_PREFIX = {"station": "S", "office": "O", "demand": "D"}
 _LIST_SEPARATORS = re.compile(r"[；;、,，|｜/]+")
 # Generous box around Hunan (108.8-114.3 E, 24.6-30.1 N) for telling swapped columns apart.
 _HUNAN_BOX = (108.0, 115.5, 24.0, 31.0)
+_SERIAL_HEADERS = ("序号",)
 _DATUM_WORDS = {"wgs84": ("wgs84", "wgs", "gps"), "gcj02": ("gcj02", "gcj", "火星", "高德", "amap"),
                 "bd09": ("bd09", "百度", "baidu")}
 # Points this close outside the bundled (simplified) border are accepted and given the nearest county.
@@ -77,7 +78,7 @@ def read_points(paths: Sequence[Path], *, kind: str, crs: str) -> ReadResult:
     parsed = [_parse_table(load_table(path), kind, crs, result) for path in paths]
     candidates = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
     if len(candidates):
-        result.points = _deduplicate(_place(candidates, kind=kind, crs=crs, result=result), result)
+        result.points = _deduplicate(_place(candidates, kind=kind, crs=crs, result=result), kind, result)
     order = {str(path): index for index, path in enumerate(paths)}
     result.rejects.sort(key=lambda r: (order[r.file], r.row))
     result.notices.sort(key=lambda n: (order[n.file], n.row))
@@ -150,7 +151,7 @@ class _Rejecter:
 def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.DataFrame:
     """Parse a table's non-blank rows column by column; reject rows with no name or no readable position."""
     columns = _columns(table, kind, crs)
-    width = max((len(cells) for _, cells in table.rows), default=0)
+    width = max([len(table.headers), *(len(cells) for _, cells in table.rows)])
     grid = [cells + [None] * (width - len(cells)) for _, cells in table.rows]
     texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}
     blank = np.array([not any(_text(cell) for cell in cells) for cells in grid], dtype=bool)
@@ -175,6 +176,10 @@ def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.Da
     bad = _flag(bad, np.isnan(frame["weight"].to_numpy(float)), reject, "weight",
                 "weight is not a number of workers >= 0")
     frame = frame[~bad].reset_index(drop=True)
+    frame["id_given"] = frame["id"] != ""
+    if "id" in columns and normalise_header(table.headers[columns["id"]]) in _SERIAL_HEADERS:
+        # A serial number restarts at 1 in every county's list: it identifies a row only within its file.
+        frame.loc[frame["id_given"], "id"] = table.path.stem + "-" + frame["id"][frame["id_given"]]
     frame["source"] = str(table.path)
     frame["lon_header"], frame["lat_header"] = table.headers[columns["lon"]], table.headers[columns["lat"]]
     return frame
@@ -204,9 +209,22 @@ def _coordinates(texts: pd.Series) -> tuple[NDArray[np.float64], NDArray[np.str_
 
 def _weights(texts: pd.Series) -> pd.Series:
     """Workers at each demand point: blank means 1; NaN marks what is not a number >= 0."""
-    values, errors = _coordinates(texts)
+    values = pd.to_numeric(texts, errors="coerce").to_numpy(float, copy=True)
+    slow = np.flatnonzero(np.isnan(values) & (texts.to_numpy(str) != ""))
+    cache = {text: _count(text) for text in set(texts.iloc[slow])}
+    values[slow] = [cache[texts.iat[i]] for i in slow]
     values = np.where(texts.to_numpy(str) == "", 1.0, values)
-    return pd.Series(np.where((errors == "") & (values >= 0), values, np.nan), index=texts.index)
+    return pd.Series(np.where(values >= 0, values, np.nan), index=texts.index)
+
+
+def _count(text: str) -> float:
+    """A head count as people write it: '１２', '1,200', '30人'; NaN when it is none."""
+    folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", unicodedata.normalize("NFKC", text)).strip()
+    folded = re.sub(r"\s*(人|名|个)$", "", folded)
+    try:
+        return float(folded)
+    except ValueError:
+        return float("nan")
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -254,6 +272,10 @@ def _place(frame: pd.DataFrame, *, kind: str, crs: str, result: ReadResult) -> p
         result.rejects.append(Reject(row.source, row.row, row.id, row.name, f"{row.lon_header},{row.lat_header}",
                                      f"{_fmt(row.lon)},{_fmt(row.lat)}",
                                      f"outside Hunan: {km:.1f} km beyond the provincial border"))
+    band = where["adcode"].isna().to_numpy() & ~outside
+    if band.any():
+        where.loc[band, ["adcode", "county", "prefecture"]] = geography.nearest_counties(
+            frame["lon_gcj02"][band], frame["lat_gcj02"][band]).to_numpy()
     for key in ("adcode", "county", "prefecture"):
         frame[key] = where[key].astype(str).to_numpy()
     frame = frame[~outside].reset_index(drop=True)
@@ -271,13 +293,17 @@ def _lists(texts: pd.Series) -> list[tuple[str, ...]]:
 
 
 def _check_counties(frame: pd.DataFrame, result: ReadResult) -> None:
-    """A declared county that disagrees with the position is a notice; the position wins."""
-    declared = frame["county_declared"].str.replace(r"(自治县|市|区|县)$", "", regex=True)
-    disagree = (declared != "") & ~np.array([c.startswith(d) for c, d in zip(frame["county"], declared, strict=True)],
-                                            dtype=bool)
-    for row in frame[disagree].itertuples(index=False):
-        result.notices.append(Notice(row.source, row.row, f"declared county {row.county_declared!r} but the "
-                                     f"position is in {row.county}; kept at its position"))
+    """A declared county that is unknown or disagrees with the position is a notice; the position wins."""
+    declared = frame["county_declared"].to_numpy(str)
+    codes = {text: geography.resolve_county(text) for text in set(declared) if text}
+    for row in frame[declared != ""].itertuples(index=False):
+        code = codes[row.county_declared]
+        if code == row.adcode:
+            continue
+        declared = f"declared county {row.county_declared!r}"
+        problem = "is not a Hunan county name" if code is None else "disagrees"
+        result.notices.append(Notice(row.source, row.row, f"{declared} {problem}: the position is in "
+                                     f"{row.county}, where the station is kept"))
 
 
 def _derived_id(kind: str, name: str, lon: float, lat: float) -> str:
@@ -286,12 +312,35 @@ def _derived_id(kind: str, name: str, lon: float, lat: float) -> str:
     return f"{_ID_PREFIX[kind]}{digest[:10]}"
 
 
-def _deduplicate(frame: pd.DataFrame, result: ReadResult) -> pd.DataFrame:
-    """Keep the first occurrence of each id; later ones are rejected, naming the first."""
+def _deduplicate(frame: pd.DataFrame, kind: str, result: ReadResult) -> pd.DataFrame:
+    """Keep the first occurrence of each id; later ones are rejected, naming the first.
+
+    A row without an id repeating another's name and position is a duplicate row, except in demand
+    files, where two such rows are two groups of workers at one place: they get distinct ids instead.
+    """
+    derived = ~frame["id_given"].to_numpy(bool)
+    if kind == "demand":
+        occurrence = frame.groupby("id").cumcount().to_numpy()
+        again = derived & (occurrence > 0)
+        frame.loc[again, "id"] = frame["id"][again] + "-" + (occurrence[again] + 1).astype(str)
     duplicate = frame["id"].duplicated(keep="first").to_numpy()
     first = frame[~duplicate].set_index("id")
-    for row in frame[duplicate].itertuples(index=False):
+    for row, was_derived in zip(frame[duplicate].itertuples(index=False), derived[duplicate], strict=True):
         seen = first.loc[row.id]
-        result.rejects.append(Reject(row.source, row.row, row.id, row.name, "id", row.id,
-                                     f"duplicate id (first at {seen['source']} row {seen['row']})"))
+        where = f"{seen['source']} row {seen['row']}"
+        reason = (f"duplicate row (same name and position as {where})" if was_derived
+                  else f"duplicate id (first at {where})")
+        result.rejects.append(Reject(row.source, row.row, "" if was_derived else row.id, row.name,
+                                     "id", "" if was_derived else row.id, reason))
     return frame[~duplicate].reset_index(drop=True)[list(POINT_COLUMNS)]
+
+
+def reject_shared_ids(stations: ReadResult, offices: ReadResult) -> None:
+    """Reject offices whose id a station already has: `#station=ID` links must name one place."""
+    shared = offices.points["id"].isin(set(stations.points["id"])).to_numpy()
+    first = stations.points.set_index("id")
+    for row in offices.points[shared].itertuples(index=False):
+        seen = first.loc[row.id]
+        offices.rejects.append(Reject(row.source, row.row, row.id, row.name, "id", row.id,
+                                      f"duplicate id (a station has it: {seen['source']} row {seen['row']})"))
+    offices.points = offices.points[~shared].reset_index(drop=True)

@@ -8,6 +8,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mapgen.columns import match_headers
 from mapgen.errors import InputError
@@ -82,13 +83,16 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
         msg = f"{path}: not a readable .xlsx workbook ({error})"
         raise InputError(msg) from error
     try:
-        for sheet in book.worksheets:
-            grid = [list(row) for row in sheet.iter_rows(values_only=True)]
-            if _find_header(grid) is not None:
-                return grid
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)] if book.worksheets else []
+        grids = [_sheet_rows(sheet) for sheet in book.worksheets]
+        return next((grid for grid in grids if _find_header(grid) is not None), grids[0] if grids else [])
     finally:
         book.close()
+
+
+def _sheet_rows(sheet: Any) -> list[list[object]]:
+    """A sheet's cells; the stored dimension is ignored, since some generators write it wrong (A1)."""
+    sheet.reset_dimensions()
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def _find_header(grid: list[list[object]]) -> int | None:
@@ -127,7 +131,7 @@ def _geojson_table(path: Path) -> Table:
         raise InputError(msg)
     keys: list[str] = []
     for feature in features:
-        for key in (feature.get("properties") or {}) if isinstance(feature, dict) else {}:
+        for key in _properties(feature):
             if key not in keys:
                 keys.append(key)
     headers = ["lon", "lat", *(k for k in keys if k.lower() not in ("lon", "lat"))]
@@ -137,10 +141,15 @@ def _geojson_table(path: Path) -> Table:
 
 def _feature_cells(feature: object, headers: list[str]) -> list[object]:
     """Cells of one feature: its point coordinates, then its properties (row = feature number)."""
-    if not isinstance(feature, dict):
-        return [None] * len(headers)
-    geometry = feature.get("geometry") or {}
-    coords = geometry.get("coordinates") if geometry.get("type") == "Point" else None
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    point = geometry if isinstance(geometry, dict) and geometry.get("type") == "Point" else {}
+    coords = point.get("coordinates")
     lon, lat = (coords[0], coords[1]) if isinstance(coords, list) and len(coords) >= 2 else (None, None)
-    properties = feature.get("properties") or {}
+    properties = _properties(feature)
     return [lon, lat, *(properties.get(key) for key in headers[2:])]
+
+
+def _properties(feature: object) -> dict[str, object]:
+    """A feature's properties, or none when the feature or its properties are not JSON objects."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    return properties if isinstance(properties, dict) else {}

@@ -26,6 +26,7 @@ _DATUM_NOTE = (
     "坐标默认按高德地图（GCJ-02）读取：请用高德地图坐标拾取器取点。若坐标来自 GPS、天地图或 OpenStreetMap"
     "（WGS-84），生成时加 --crs wgs84；来自百度地图（BD-09）加 --crs bd09。"
 )
+_FORMATTED_ROWS = 2000
 # Fixed document dates keep the template byte-identical from run to run.
 _FIXED_DATE = datetime(2024, 1, 1)
 
@@ -50,7 +51,9 @@ def write_template(path: Path) -> None:
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = 34 if key in ("name", "address", "facilities") else 14
         if key in ("id", "phone"):
-            sheet.cell(row=2, column=index).number_format = "@"  # keep leading zeros
+            # Text format down the column, so ids and phone numbers typed later keep their leading zeros.
+            for row in range(2, _FORMATTED_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = "@"
     sheet.freeze_panes = "A2"
     _instructions(book.create_sheet("填写说明"), columns)
     book.properties.created = book.properties.modified = _FIXED_DATE

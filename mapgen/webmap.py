@@ -19,7 +19,7 @@ import shapely
 from branca.element import Element, Figure
 from shapely.geometry.base import BaseGeometry
 
-from mapgen import datum
+from mapgen import datum, facilities
 from mapgen.coverage import Coverage
 from mapgen.errors import InputError
 from mapgen.settings import Settings
@@ -42,8 +42,6 @@ TABLE_COLUMNS = (
     "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",
 )  # fmt: skip
-# Facilities in the order workers look for them; any others follow alphabetically.
-KNOWN_FACILITIES = ("饮水", "热水", "微波炉", "冰箱", "卫生间", "座椅", "充电", "空调", "医药箱", "WiFi")
 
 GAODE_ATTRIBUTION = "&copy; 高德地图 Amap"
 BASEMAPS: dict[str, list[dict[str, Any]]] = {
@@ -209,7 +207,7 @@ def station_columns(points: pd.DataFrame, target: str) -> dict[str, Any]:
     types, type_ix = _string_table(points["type"])
     hours, hours_ix = _string_table(points["hours"])
     areas, area_ix = _string_table(_as_text(points["adcode"]) + "\t" + _as_text(points["county"]))
-    facilities, facsets, facset_ix = _facility_sets(points["facilities"])
+    names, facsets, facset_ix = _facility_sets(points["facilities"])
     return {
         "n": len(points),
         "lon": _delta(lon),
@@ -222,7 +220,7 @@ def station_columns(points: pd.DataFrame, target: str) -> dict[str, Any]:
         "type": type_ix, "types": types,
         "hours": hours_ix, "hoursText": hours, "schedules": [parse_hours(h) for h in hours],
         "area": area_ix, "areas": [a.split("\t", 1) for a in areas],
-        "facset": facset_ix, "facsets": facsets, "facilities": facilities,
+        "facset": facset_ix, "facsets": facsets, "facilities": names, "facilityLabels": facilities.labels(names),
     }  # fmt: skip
 
 
@@ -263,13 +261,12 @@ def _delta(values: np.ndarray) -> list[int]:
 
 
 def _facility_sets(column: pd.Series) -> tuple[list[str], list[list[int]], list[int]]:
-    """Facility names, the distinct combinations as index lists, and each row's combination."""
+    """Canonical facility names, the distinct combinations as index lists, and each row's combination."""
     # Work on the distinct cell values only: a station list repeats a handful of combinations.
     cells = [tuple(v) if isinstance(v, list | tuple | np.ndarray) else () for v in column]
     codes, distinct = pd.factorize(pd.Series(cells, dtype=object), sort=False)
-    rows = [tuple(_text(f) for f in cell) for cell in distinct]
-    seen = {f for row in rows for f in row if f}
-    names = [f for f in KNOWN_FACILITIES if f in seen] + sorted(seen - set(KNOWN_FACILITIES))
+    rows = [tuple(facilities.canonical(_text(f)) for f in cell) for cell in distinct]
+    names = facilities.order({f for row in rows for f in row if f})
     position = {name: i for i, name in enumerate(names)}
     table: dict[tuple[int, ...], int] = {}
     per_distinct = [table.setdefault(tuple(sorted({position[f] for f in row if f})), len(table)) for row in rows]

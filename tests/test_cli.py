@@ -59,8 +59,10 @@ def test_build_writes_every_output(files, capsys):
     first = stations["features"][0]
     assert first["properties"]["id"] == "A1" and first["properties"]["kind"] == "station"
     assert first["properties"]["facilities"] == ["饮水", "微波炉"]
-    expected = datum.gcj02_to_wgs84(*MILUO)
-    assert first["geometry"]["coordinates"] == pytest.approx([float(expected[0]), float(expected[1])], abs=2e-7)
+    # The geometry is WGS-84: the published forward formula takes it back to the GCJ-02 input.
+    forward = datum.wgs84_to_gcj02(*first["geometry"]["coordinates"])
+    assert (float(forward[0]), float(forward[1])) == pytest.approx(MILUO, abs=2e-7)
+    assert first["geometry"]["coordinates"][0] < MILUO[0] - 0.004  # WGS-84 lies west of GCJ-02 here
     assert [f["properties"]["kind"] for f in stations["features"]] == ["station", "station", "office"]
     rejects = read_csv(files["out"] / "rejects.csv")
     assert [(r["row"], r["id"], r["column"], r["value"]) for r in rejects] == [("4", "A3", "经度", "abc")]
@@ -130,6 +132,7 @@ def test_template_round_trips_through_the_reader(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["站点", "填写说明"]
     assert [c.value for c in book["站点"][1]][:4] == ["编号", "站点名称", "经度", "纬度"]
+    assert book["站点"]["A500"].number_format == "@"  # ids typed far down keep leading zeros
     result = read_points([path], kind="station", crs="gcj02")
     assert len(result.points) == 1 and not result.rejects
     assert result.points.iloc[0]["county"] == "汨罗市"
@@ -167,3 +170,22 @@ def test_county_map_shows_the_county_and_stations_that_reach_it(tmp_path):
     assert data["title"].startswith("汨罗市")
     coverage = read_csv(out / "coverage.csv")
     assert len(coverage) == 123  # the reports stay province-wide
+
+
+def test_out_dir_that_is_a_file_is_refused_before_any_work(files, capsys):
+    files["out"].parent.mkdir(exist_ok=True)
+    files["out"].write_text("not a folder", encoding="utf-8")
+    assert build(files) == 2
+    assert "is a file, not a directory" in capsys.readouterr().err
+    assert files["out"].read_text(encoding="utf-8") == "not a folder"
+
+
+def test_rejects_csv_defuses_spreadsheet_formulas(tmp_path):
+    stations = tmp_path / "s.csv"
+    stations.write_text('name,lon,lat\n"=HYPERLINK(""http://x"")",abc,28.8\n', encoding="utf-8")
+    out = tmp_path / "out"
+    good = tmp_path / "g.csv"
+    good.write_text(f"name,lon,lat\n好,{MILUO[0]},{MILUO[1]}\n", encoding="utf-8")
+    assert main(["build", "--stations", str(stations), "--stations", str(good), "--out-dir", str(out)]) == 0
+    rejected = read_csv(out / "rejects.csv")
+    assert rejected[0]["name"] == "'=HYPERLINK(\"http://x\")"

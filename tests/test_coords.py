@@ -25,6 +25,7 @@ FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
     ("１１３°０４′１２″", 113 + 4 / 60 + 12 / 3600),
     ("113 04 12", 113 + 4 / 60 + 12 / 3600),
     ("12.5S", -12.5),
+    ("113d04m12s", 113 + 4 / 60 + 12 / 3600),
     ("-12.5", -12.5),
     ("－１２．５", -12.5),
     (113, 113.0),
@@ -34,7 +35,10 @@ def test_accepted_forms(text, expected):
     assert parse_coordinate(text) == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "113,05", "113°61′", "113°4′75″", "N113E", "nan", "inf", "1.2.3", True])
+@pytest.mark.parametrize("text", [
+    "", "abc", "113,05", "113°61′", "113°4′75″", "N113E",
+    "nan", "inf", "1.2.3", True, "-28.5S", "+113E",
+])
 def test_rejected_forms(text):
     with pytest.raises(CoordinateError):
         parse_coordinate(text)

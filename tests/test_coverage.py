@@ -62,15 +62,15 @@ def test_two_overlapping_circles(d):
     result = analyse(points([(0, 0), (d, 0)]), counties(county("430101", -10000, -10000, 10000, 10000)))
     county_row = row(result, "430101")
     assert county_row["area_km2"] == pytest.approx(400.0, rel=1e-4)
-    assert county_row["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R - lens(d), rel=0.005)
-    assert county_row["cross_covered_pct"] / 100 * 400e6 == pytest.approx(lens(d), rel=0.005)
+    assert county_row["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R - lens(d), rel=1e-6)
+    assert county_row["cross_covered_pct"] / 100 * 400e6 == pytest.approx(lens(d), rel=1e-6)
     assert county_row["stations"] == 2
 
 
 def test_distant_circles_have_no_cross_coverage():
     result = analyse(points([(0, 0), (2500, 0)]), counties(county("430101", -10000, -10000, 10000, 10000)))
     assert row(result, "430101")["cross_covered_pct"] == 0.0
-    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R, rel=0.005)
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(2 * math.pi * R * R, rel=1e-6)
 
 
 def test_station_straddling_a_county_border_covers_both():
@@ -78,10 +78,10 @@ def test_station_straddling_a_county_border_covers_both():
     east = county("430102", 0, -10000, 10000, 10000)
     result = analyse(points([(-400, 0)], adcode="430101"), counties(west, east))
     assert row(result, "430101")["stations"] == 1 and row(result, "430102")["stations"] == 0
-    assert row(result, "430102")["covered_km2"] * 1e6 == pytest.approx(segment(400), rel=0.005)
-    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R - segment(400), rel=0.005)
+    assert row(result, "430102")["covered_km2"] * 1e6 == pytest.approx(segment(400), rel=1e-6)
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R - segment(400), rel=1e-6)
     province = row(result, coverage.PROVINCE_ADCODE)
-    assert province["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=0.005)
+    assert province["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=1e-6)
     assert province["area_km2"] == pytest.approx(400.0, rel=1e-4)
 
 
@@ -101,7 +101,7 @@ def test_no_station_at_all():
 def test_radius_comes_from_minutes_and_speed():
     shapes = counties(county("430101", -10000, -10000, 10000, 10000))
     result = analyse(points([(0, 0)]), shapes, settings=Settings(minutes=30, speed_kmh=5))
-    assert row(result, "430101")["covered_km2"] == pytest.approx(math.pi * 2.5**2, rel=0.005)
+    assert row(result, "430101")["covered_km2"] == pytest.approx(math.pi * 2.5**2, rel=1e-6)
 
 
 def test_many_circles_match_an_independent_raster_count():
@@ -116,13 +116,13 @@ def test_many_circles_match_an_independent_raster_count():
         within += (gx - x) ** 2 + (gy - y) ** 2 <= R * R
     cell = 100.0
     county_row = row(result, "430101")
-    assert county_row["covered_km2"] * 1e6 == pytest.approx((within >= 1).sum() * cell, rel=0.005)
-    assert county_row["cross_covered_pct"] / 100 * 100e6 == pytest.approx((within >= 2).sum() * cell, rel=0.005)
+    assert county_row["covered_km2"] * 1e6 == pytest.approx((within >= 1).sum() * cell, rel=0.001)
+    assert county_row["cross_covered_pct"] / 100 * 100e6 == pytest.approx((within >= 2).sum() * cell, rel=0.001)
 
 
 def test_coincident_stations_cover_each_other_twice():
     result = analyse(points([(0, 0), (0, 0)]), counties(county("430101", -5000, -5000, 5000, 5000)))
-    assert row(result, "430101")["cross_covered_pct"] / 100 * 100e6 == pytest.approx(math.pi * R * R, rel=0.005)
+    assert row(result, "430101")["cross_covered_pct"] / 100 * 100e6 == pytest.approx(math.pi * R * R, rel=1e-6)
 
 
 @pytest.mark.parametrize("lat", [24.8, 29.9])
@@ -134,7 +134,7 @@ def test_area_is_right_at_both_ends_of_the_province(lat):
     stations = pd.DataFrame({"lon_wgs84": [lon], "lat_wgs84": [lat_], "adcode": ["430101"]})
     shapes = gpd.GeoDataFrame([{"adcode": "430101", "county": "C", "prefecture": "P", "geometry": gcj}])
     result = analyse(stations, shapes)
-    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=0.005)
+    assert row(result, "430101")["covered_km2"] * 1e6 == pytest.approx(math.pi * R * R, rel=1e-6)
 
 
 def test_demand_points_at_known_distances():
@@ -153,7 +153,7 @@ def test_demand_points_at_known_distances():
 def test_gap_polygons_without_demand_are_the_uncovered_rest():
     result = analyse(points([(0, 0)]), counties(county("430101", -5000, -5000, 5000, 5000)))
     gap = result.gaps.iloc[0]
-    assert gap["uncovered_km2"] == pytest.approx(100 - math.pi, rel=0.005)
+    assert gap["uncovered_km2"] == pytest.approx(100 - math.pi, rel=1e-5)
     assert result.gaps.crs.to_epsg() == 4326
 
 

@@ -55,7 +55,9 @@ def test_header_alias_families(tmp_path, headers):
     result = read(write_csv(tmp_path / "s.csv", f"{headers}\n{row}\n"))
     assert not result.rejects
     record = result.points.iloc[0]
-    assert (record["id"], record["name"], record["address"]) == ("7", "站A", "五一路1号")
+    # A 序号 (serial number) restarts in every file, so it is qualified by the file's name.
+    expected_id = "s-7" if headers.startswith("序号") else "7"
+    assert (record["id"], record["name"], record["address"]) == (expected_id, "站A", "五一路1号")
     assert (record["type"], record["hours"], record["phone"]) == ("工会驿站", "08:00-20:00", "0731-1234567")
     assert record["facilities"] == ("饮水", "微波炉", "卫生间")
     assert record["adcode"] == "430102"
@@ -180,7 +182,7 @@ def test_xlsx_with_title_row_numbers_rows_as_excel(tmp_path):
     path = tmp_path / "s.xlsx"
     book.save(path)
     result = read(path)
-    assert result.points[["id", "name", "phone"]].values.tolist() == [["1", "站一", "13800138000"]]
+    assert result.points[["id", "name", "phone"]].values.tolist() == [["s-1", "站一", "13800138000"]]
     assert [(r.row, r.column) for r in result.rejects] == [(4, "经度")]
 
 
@@ -205,11 +207,12 @@ def test_ids_without_a_column_are_stable_and_distinct(tmp_path):
 
 
 def test_demand_weights(tmp_path):
-    path = write_csv(tmp_path / "d.csv", f"lon,lat,人数\n{MILUO[0]},{MILUO[1]},25\n{FURONG[0]},{FURONG[1]},\n"
-                                         f"{FURONG[0]},{FURONG[1]},-3\n")
-    result = read(path, kind="demand")
-    assert result.points["weight"].tolist() == [25.0, 1.0]
-    assert [(r.row, r.column) for r in result.rejects] == [(4, "人数")]
+    rows = [(MILUO, "25"), (FURONG, ""), (FURONG, "-3"), (MILUO, '"1,200"'), (MILUO, "30人"), (MILUO, "１２"),
+            (MILUO, "30°")]
+    text = "lon,lat,人数\n" + "".join(f"{p[0]},{p[1]},{w}\n" for p, w in rows)
+    result = read(write_csv(tmp_path / "d.csv", text), kind="demand")
+    assert result.points["weight"].tolist() == [25.0, 1.0, 1200.0, 30.0, 12.0]
+    assert [(r.row, r.column) for r in result.rejects] == [(4, "人数"), (8, "人数")]
 
 
 @pytest.mark.parametrize(("header", "named"), [("经度（WGS-84）", "wgs84"), ("Longitude (BD-09)", "bd09"),
@@ -220,3 +223,89 @@ def test_header_naming_another_datum_than_crs_is_refused(tmp_path, header, named
     with pytest.raises(InputError, match=f"says its coordinates are {named} .* pass --crs {named}"):
         read(path, crs=other)
     assert len(read(path, crs=named).points) == 1
+
+
+def test_serial_numbers_of_two_files_do_not_collide(tmp_path):
+    a = write_csv(tmp_path / "汨罗.csv", f"序号,站点名称,经度,纬度\n1,甲,{MILUO[0]},{MILUO[1]}\n")
+    b = write_csv(tmp_path / "芙蓉.csv", f"序号,站点名称,经度,纬度\n1,乙,{FURONG[0]},{FURONG[1]}\n")
+    result = read_points([a, b], kind="station", crs="gcj02")
+    assert result.points["id"].tolist() == ["汨罗-1", "芙蓉-1"] and not result.rejects
+
+
+def test_repeated_row_without_id_is_a_duplicate_row(tmp_path):
+    path = write_csv(tmp_path / "s.csv", f"name,lon,lat\n甲,{MILUO[0]},{MILUO[1]}\n甲,{MILUO[0]},{MILUO[1]}\n")
+    result = read(path)
+    assert len(result.points) == 1
+    assert [(r.row, r.id, r.reason) for r in result.rejects] == [
+        (3, "", f"duplicate row (same name and position as {path} row 2)")]
+
+
+def test_demand_rows_at_one_place_all_count(tmp_path):
+    path = write_csv(tmp_path / "d.csv", f"lon,lat,人数\n{MILUO[0]},{MILUO[1]},10\n{MILUO[0]},{MILUO[1]},15\n")
+    result = read(path, kind="demand")
+    assert result.points["weight"].sum() == 25 and not result.rejects
+    assert result.points["id"].nunique() == 2
+
+
+def test_office_sharing_a_station_id_is_rejected(tmp_path):
+    from mapgen.reading import reject_shared_ids
+
+    stations = read(write_csv(tmp_path / "s.csv", f"id,name,lon,lat\n1,站,{MILUO[0]},{MILUO[1]}\n"))
+    offices = read(write_csv(tmp_path / "o.csv", f"id,name,lon,lat\n1,工会,{FURONG[0]},{FURONG[1]}\n"), kind="office")
+    reject_shared_ids(stations, offices)
+    assert offices.points.empty
+    assert offices.rejects[0].reason == f"duplicate id (a station has it: {tmp_path / 's.csv'} row 2)"
+
+
+def test_station_just_outside_the_simplified_border_gets_the_nearest_county(tmp_path):
+    # 0.15 km outside the bundled outline, within the 0.3 km tolerance for simplification.
+    point = (109.5743366, 29.6289026)
+    counties = geography.load_counties()
+    assert not counties.geometry.intersects(shapely.Point(point)).any()
+    nearest = counties.iloc[int(np.argmin(counties.geometry.distance(shapely.Point(point))))]
+    result = read(write_csv(tmp_path / "s.csv", f"name,lon,lat\n边界站,{point[0]},{point[1]}\n"))
+    assert not result.rejects
+    assert result.points.iloc[0]["adcode"] == nearest["adcode"]
+
+
+def test_short_rows_and_declared_county_forms(tmp_path):
+    path = write_csv(tmp_path / "s.csv", f"name,lon,lat,县市区,备注\n甲,{MILUO[0]},{MILUO[1]},岳阳市汨罗市\n"
+                                          f"乙,{MILUO[0]},{MILUO[1] + 0.001},430681\n丙,{MILUO[0]},{MILUO[1] + 0.002}\n"
+                                          f"丁,{MILUO[0]},{MILUO[1] + 0.003},岳阳县\n")
+    result = read(path)
+    assert len(result.points) == 4
+    assert [(n.row, "disagrees" in n.message) for n in result.notices] == [(5, True)]
+
+
+def test_xlsx_with_a_wrong_stored_dimension(tmp_path):
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["站点名称", "经度", "纬度"])
+    book.active.append(["站一", MILUO[0], MILUO[1]])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            target.writestr(item, data)
+    assert read(bad).points["name"].tolist() == ["站一"]
+
+
+def test_geojson_features_with_odd_members(tmp_path):
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(MILUO)}, "properties": {"名称": "甲"}},
+        {"type": "Feature", "geometry": "nonsense", "properties": ["not", "an", "object"]},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": list(FURONG)}, "properties": None},
+    ]
+    path = tmp_path / "s.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    result = read(path)
+    assert result.points["name"].tolist() == ["甲"]
+    # Feature 2 carries nothing usable at all: a blank row, neither read nor rejected.
+    assert [(r.row, r.reason) for r in result.rejects] == [(3, "missing name")]
+    assert result.rows_read == 2
