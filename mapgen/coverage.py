@@ -50,7 +50,8 @@ def analyse(
 
 
 def _counties_in_metres(counties: gpd.GeoDataFrame) -> list[BaseGeometry]:
-    return [projection.geometry_to_metres(datum.convert_geometry(g, "gcj02", "wgs84")) for g in counties.geometry]
+    shapes = np.asarray(counties.geometry.array, dtype=object)
+    return list(projection.geometry_to_metres(datum.convert_geometry(shapes, "gcj02", "wgs84")))
 
 
 def _to_wgs84(geometry: BaseGeometry) -> BaseGeometry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import shapely
@@ -11,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 
 Array = NDArray[np.float64]
 Pair = tuple[Array, Array]
+Shapes = TypeVar("Shapes", BaseGeometry, NDArray[np.object_])
 
 # Krasovsky 1940 ellipsoid, which the GCJ-02 obfuscation is defined on.
 _A = 6378245.0
@@ -113,8 +115,8 @@ def convert(lon: ArrayLike, lat: ArrayLike, source: str, target: str) -> Pair:
     return _FROM_WGS84[target](*_TO_WGS84[source](x, y))
 
 
-def convert_geometry(geometry: BaseGeometry, source: str, target: str) -> BaseGeometry:
-    """Convert every vertex of a lon/lat geometry from one datum to another."""
+def convert_geometry(geometry: Shapes, source: str, target: str) -> Shapes:
+    """Convert every vertex of a lon/lat geometry (or array of them, in one pass) from one datum to another."""
     if source == target:
         return geometry
 

@@ -435,25 +435,20 @@ def _sample(disks: _Disks, arcs: _Arcs, order: Ints, pieces: Ints) -> Floats:
 
 def _rings_to_polygons(rings: list[Floats], origin: Floats) -> BaseGeometry:
     """Counter-clockwise rings are outlines, clockwise ones holes, each in the smallest outline around it."""
+    rings = [r + origin for r in rings if len(r) >= 4]
     if not rings:
         return shapely.MultiPolygon()
-    rings = [r + origin for r in rings if len(r) >= 4]
-    signed = np.array([_signed_area(r) for r in rings])
-    shells = [shapely.Polygon(r) for r, a in zip(rings, signed, strict=True) if a > 0]
-    holes = [r for r, a in zip(rings, signed, strict=True) if a < 0]
-    shell_holes: list[list[Floats]] = [[] for _ in shells]
-    if holes and shells:
-        tree = shapely.STRtree(shells)
-        probe, shell = tree.query(shapely.points([h[0] for h in holes]), predicate="within")
-        areas = shapely.area(np.array(shells, dtype=object))
-        best: dict[int, int] = {}
-        for h, s in zip(probe.tolist(), shell.tolist(), strict=True):
-            if h not in best or areas[s] < areas[best[h]]:
-                best[h] = s
-        for h, s in best.items():
-            shell_holes[s].append(holes[h])
-    polygons = np.array([shapely.Polygon(s.exterior.coords, hs) for s, hs in zip(shells, shell_holes, strict=True)],
-                        dtype=object)
+    sizes = np.array([len(r) for r in rings])
+    ring_shapes = shapely.linearrings(np.concatenate(rings), indices=np.repeat(np.arange(len(rings)), sizes))
+    ccw = shapely.is_ccw(ring_shapes)
+    shells, holes = ring_shapes[ccw], ring_shapes[~ccw]
+    owner = _hole_owners(shapely.polygons(shells), holes)
+    # Each polygon's rings in order, shell first: shapely builds them all in one call.
+    order = np.lexsort((np.r_[np.zeros(len(shells)), np.ones(len(holes))], np.r_[np.arange(len(shells)), owner]))
+    kept = np.r_[np.arange(len(shells)), owner][order] >= 0
+    every = np.r_[shells, holes][order][kept]
+    polygon_of = np.r_[np.arange(len(shells)), owner][order][kept]
+    polygons = shapely.polygons(every, indices=polygon_of)
     # Sampling can make a chord of one circle cross its neighbour's where they meet nearly tangent.
     broken = ~shapely.is_valid(polygons)
     polygons[broken] = shapely.make_valid(polygons[broken])
@@ -461,6 +456,14 @@ def _rings_to_polygons(rings: list[Floats], origin: Floats) -> BaseGeometry:
     return shapely.multipolygons(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
 
 
-def _signed_area(ring: Floats) -> float:
-    x, y = ring[:, 0], ring[:, 1]
-    return 0.5 * float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1]))
+def _hole_owners(shells: NDArray[np.object_], holes: NDArray[np.object_]) -> Ints:
+    """Index of the smallest shell around each hole (-1: none)."""
+    owner = np.full(len(holes), -1, dtype=np.int64)
+    if len(holes) == 0 or len(shells) == 0:
+        return owner
+    probe, shell = shapely.STRtree(shells).query(shapely.get_point(holes, 0), predicate="within")
+    by_area = np.lexsort((shapely.area(shells)[shell], probe))
+    probe, shell = probe[by_area], shell[by_area]
+    first = np.r_[True, probe[1:] != probe[:-1]]
+    owner[probe[first]] = shell[first]
+    return owner

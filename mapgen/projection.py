@@ -6,7 +6,8 @@ import numpy as np
 import pyproj
 import shapely
 from numpy.typing import ArrayLike, NDArray
-from shapely.geometry.base import BaseGeometry
+
+from mapgen.datum import Shapes
 
 # Albers equal-area conic on WGS-84, standard parallels bracketing Hunan (24.6-30.1 N).
 # Areas are exact; linear scale stays within 0.1% across the province, so a 1,000 m
@@ -32,11 +33,11 @@ def to_degrees(x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
-def geometry_to_metres(geometry: BaseGeometry) -> BaseGeometry:
-    """Project a WGS-84 lon/lat geometry to Albers metres."""
+def geometry_to_metres(geometry: Shapes) -> Shapes:
+    """Project a WGS-84 lon/lat geometry (or array of them) to Albers metres."""
     return shapely.transform(geometry, lambda c: np.column_stack(to_metres(c[:, 0], c[:, 1])))
 
 
-def geometry_to_degrees(geometry: BaseGeometry) -> BaseGeometry:
-    """Unproject an Albers geometry to WGS-84 lon/lat."""
+def geometry_to_degrees(geometry: Shapes) -> Shapes:
+    """Unproject an Albers geometry (or array of them) to WGS-84 lon/lat."""
     return shapely.transform(geometry, lambda c: np.column_stack(to_degrees(c[:, 0], c[:, 1])))

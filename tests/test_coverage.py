@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapgen import coverage, datum, projection
+from mapgen import coverage, datum, disks, projection
 from mapgen.settings import Settings
 
 R = 1000.0
@@ -164,3 +164,15 @@ def test_service_area_is_drawn_where_the_station_is():
     x, y = projection.to_metres(centroid.x, centroid.y)
     assert (float(x), float(y)) == pytest.approx((float(ORIGIN[0]), float(ORIGIN[1])), abs=1.0)
     assert result.service_area.contains(shapely.Point(lon, lat))
+
+
+def test_reach_outline_keeps_holes_and_islands():
+    # Twelve stations on a 5 km ring and one at its centre: a ring with a hole, and an island inside it.
+    angles = np.linspace(0, 2 * np.pi, 13)[:-1]
+    xy = np.vstack([np.column_stack([5000 * np.cos(angles), 5000 * np.sin(angles)]), [[0.0, 0.0]]])
+    reach = disks.reach(xy[:, 0], xy[:, 1], 1500.0, [shapely.box(-1e5, -1e5, 1e5, 1e5)])
+    exact = shapely.union_all(shapely.buffer(shapely.points(xy), 1500.0, quad_segs=256))
+    assert reach.once.is_valid
+    assert sorted(len(p.interiors) for p in reach.once.geoms) == [0, 1]
+    assert reach.once.area == pytest.approx(exact.area, rel=0.01)  # drawn with 32 sides per circle
+    assert reach.once_m2[0] == pytest.approx(exact.area, rel=1e-4)  # computed exactly
