@@ -12,7 +12,7 @@ class Facility:
 
     name: str  # canonical Chinese name: what the map shows and filters by
     en: str  # English label (--lang en)
-    icon: str  # one emoji, shown before the label (no image request)
+    icon: str  # one emoji (Unicode 9 or older, so old phones have it), shown before the label: no image request
     aliases: tuple[str, ...] = ()
 
 
@@ -21,12 +21,12 @@ FACILITIES = (
     Facility("饮水", "Drinking water", "\U0001f4a7", ("饮用水", "直饮水", "饮水机", "茶水")),
     Facility("热水", "Hot water", "\u2668\ufe0f", ("开水",)),
     Facility("微波炉", "Microwave", "\U0001f371", ("热饭",)),
-    Facility("冰箱", "Fridge", "\U0001f9ca", ("冰柜",)),
+    Facility("冰箱", "Fridge", "\U0001f95b", ("冰柜",)),
     Facility("卫生间", "Toilet", "\U0001f6bb", ("厕所", "洗手间", "公厕")),
-    Facility("座椅", "Seats", "\U0001fa91", ("座位", "桌椅", "休息座椅")),
+    Facility("座椅", "Seats", "\U0001f4ba", ("座位", "桌椅", "休息座椅")),
     Facility("充电", "Charging", "\U0001f50c", ("手机充电", "充电插座", "充电宝")),
     Facility("空调", "Air conditioning", "\u2744\ufe0f"),
-    Facility("医药箱", "First aid", "\U0001fa79", ("药箱", "急救箱", "急救包", "医药包", "常用药品")),
+    Facility("医药箱", "First aid", "\U0001f48a", ("药箱", "急救箱", "急救包", "医药包", "常用药品")),
     Facility("WiFi", "Wi-Fi", "\U0001f4f6", ("Wi-Fi", "无线网络", "无线网")),
     Facility("休息区", "Rest area", "\U0001f6cb\ufe0f", ("休息室",)),
     Facility("雨具", "Rain gear", "\u2602\ufe0f", ("雨伞", "雨衣")),

@@ -127,11 +127,23 @@ def _focus_county(settings: Settings, coverage: Coverage) -> str | None:
     """Name of the county a one-county map is about, or None for the province."""
     if not settings.county:
         return None
+    row = _focus_row(settings, coverage)
+    return settings.county if row is None else str(row["county"])
+
+
+def _focus_adcode(settings: Settings, coverage: Coverage) -> str | None:
+    """Adcode of the county a one-county map is about, or None (the province, or a county not found)."""
+    row = _focus_row(settings, coverage) if settings.county else None
+    return None if row is None else str(row["adcode"])
+
+
+def _focus_row(settings: Settings, coverage: Coverage) -> pd.Series | None:
+    """The counties row settings.county names (by adcode or name), else the only county in scope, else None."""
     counties = coverage.counties
     hit = counties[(counties["adcode"].astype(str) == settings.county) | (counties["county"] == settings.county)]
     if len(hit):
-        return str(hit["county"].iloc[0])
-    return str(counties["county"].iloc[0]) if len(counties) == 1 else settings.county
+        return hit.iloc[0]
+    return counties.iloc[0] if len(counties) == 1 else None
 
 
 # ---------------------------------------------------------------- page data
@@ -153,6 +165,7 @@ def _page_data(
         "minutes": settings.minutes,
         "speedKmh": settings.speed_kmh,
         "focus": _focus_county(settings, coverage),
+        "focusAdcode": _focus_adcode(settings, coverage),
         "tiles": _tile_layers(settings),
         "bounds": _bounds(counties, points, target),
         "stations": station_columns(points, target),
@@ -290,8 +303,10 @@ _HOURS_TOKEN = re.compile(
 )
 # Separators and filler that carry no schedule; anything else left over makes the format unknown.
 _HOURS_FILLER = re.compile(
-    r"[\s,;/、，；。.()（）:]|营业时间|开放时间|服务时间|时间|开放|营业|open|hours", re.IGNORECASE
+    r"[\s,;/、，；。.()（）:和及]|营业时间|开放时间|服务时间|时间|开放|营业|open|hours", re.IGNORECASE
 )
+# What may stand between two day specs that make one ('周六、周日', '周六和周日'); NFKC made '，' a ','.
+_DAY_JOINER = re.compile(r"[\s,、和及]*")
 
 
 def _day_index(char: str) -> int:
@@ -310,48 +325,91 @@ def _day_mask(first: int, last: int) -> int:
 
 
 def parse_hours(text: str) -> list[list[int]] | None:
-    """Opening hours as [[day mask, start minute, end minute], ...]; None when the format is not understood."""
+    """Opening hours as [[day mask, start minute, end minute], ...]; None when the format is not understood.
+
+    Days written before time ranges apply to the ranges after them ('周一至周五 8:00-18:00，周六 9:00-12:00'),
+    days written after them to the ranges before them ('8:00-18:00（周一至周五）'); no days means every day.
+    """
     norm = unicodedata.normalize("NFKC", text).lower()
     norm = re.sub(r"\s*[-~—–－至到]+\s*", "-", norm)
     if not norm.strip():
         return None
-    rules: list[list[int]] = []
-    mask, shift, leftover = _ALL_DAYS, 0, []
-    position = 0
+    items: list[tuple[str, int, int]] = []  # ("days", mask, 0) and ("range", start, end), in writing order
+    shift, position, leftover = 0, 0, []
     for match in _HOURS_TOKEN.finditer(norm):
-        leftover.append(norm[position : match.start()])
+        gap = norm[position : match.start()]
+        leftover.append(gap)
         position = match.end()
-        mask, shift, rule = _apply_token(match, mask, shift)
-        if rule is not None:
-            if rule[1] >= 24 * 60 or rule[2] > 24 * 60 or rule[1] == rule[2]:
-                return None
-            rules.append(rule)
+        item, shift = _hours_item(match, shift)
+        if item and item[0] == "days" and items and items[-1][0] == "days" and _DAY_JOINER.fullmatch(gap):
+            items[-1] = ("days", items[-1][1] | item[1], 0)  # '周六、周日': one day spec
+        elif item:
+            items.append(item)
     leftover.append(norm[position:])
-    if not rules or _HOURS_FILLER.sub("", "".join(leftover)):
+    ranges = [(start, end) for kind, start, end in items if kind == "range"]
+    if not ranges or _HOURS_FILLER.sub("", "".join(leftover)):
         return None
-    return rules
+    if any(start >= 24 * 60 or end > 24 * 60 or start == end for start, end in ranges):
+        return None
+    return _attach_days(items)
 
 
-def _apply_token(match: re.Match[str], mask: int, shift: int) -> tuple[int, int, list[int] | None]:
-    """Update the current day mask and half-day shift with one token; return a rule for a time range."""
+def _hours_item(match: re.Match[str], shift: int) -> tuple[tuple[str, int, int] | None, int]:
+    """One token as a day spec or a time range (None for a half-day word), and the half-day shift after it."""
     group = match.lastgroup
     if group == "always":
-        return mask, 0, [mask, 0, 24 * 60]
+        return ("range", 0, 24 * 60), 0
+    if group in ("pm", "am"):
+        return None, 12 if group == "pm" else 0
+    if group == "range":
+        start = _minutes(match["h1"], match["m1"], shift)
+        end = _minutes(match["h2"], match["m2"], 12 if shift or int(match["h2"]) < int(match["h1"]) <= 12 else 0)
+        return ("range", start, end), 0
+    return ("days", _days_of(match), 0), shift
+
+
+def _days_of(match: re.Match[str]) -> int:
+    """The day mask of a day token: a span, one day, working days, weekend or every day."""
+    group = match.lastgroup
     if group == "span":
-        return _day_mask(_day_index(match["d1"]), _day_index(match["d2"])), shift, None
+        return _day_mask(_day_index(match["d1"]), _day_index(match["d2"]))
     if group == "en":
         first = _EN_DAYS[match["e1"][:3]]
-        return _day_mask(first, _EN_DAYS[match["e2"][:3]] if match["e2"] else first), shift, None
+        return _day_mask(first, _EN_DAYS[match["e2"][:3]] if match["e2"] else first)
     if group == "day":
         day = _day_index(match["d0"])
-        return (0b1100000 if day < 0 else 1 << day), shift, None
-    fixed = {"work": (0b0011111, shift), "weekend": (0b1100000, shift), "daily": (_ALL_DAYS, shift),
-             "pm": (mask, 12), "am": (mask, 0)}  # fmt: skip
-    if group in fixed:
-        return *fixed[group], None
-    start = _minutes(match["h1"], match["m1"], shift)
-    end = _minutes(match["h2"], match["m2"], 12 if shift or int(match["h2"]) < int(match["h1"]) <= 12 else 0)
-    return mask, 0, [mask, start, end]
+        return 0b1100000 if day < 0 else 1 << day
+    return {"work": 0b0011111, "weekend": 0b1100000}.get(str(group), _ALL_DAYS)
+
+
+def _attach_days(items: list[tuple[str, int, int]]) -> list[list[int]] | None:
+    """Rules from day specs and ranges: days before ranges lead them, days after ranges close them.
+
+    Anything else (two day specs with other text between, a range left without days in a mixed text) is
+    ambiguous: None, so that the page shows no open/closed badge rather than a wrong one.
+    """
+    kinds = "".join(kind[0] for kind, _, _ in items)  # 'd' for days, 'r' for a range
+    if "d" not in kinds:
+        return [[_ALL_DAYS, start, end] for _, start, end in items]
+    if "dd" in kinds or kinds[0] == kinds[-1]:
+        return None
+    rules: list[list[int]] = []
+    if kinds[0] == "d":  # days first: each spec applies to the ranges that follow it
+        mask = 0
+        for kind, a, b in items:
+            if kind == "days":
+                mask = a
+            else:
+                rules.append([mask, a, b])
+        return rules
+    pending: list[tuple[int, int]] = []  # ranges first: each spec applies to the ranges since the previous one
+    for kind, a, b in items:
+        if kind == "range":
+            pending.append((a, b))
+        else:
+            rules += [[a, start, end] for start, end in pending]
+            pending = []
+    return rules
 
 
 def _minutes(hour: str, minute: str | None, shift: int) -> int:

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 from conftest import PageRun, synthetic_coverage, synthetic_points
 
-from mapgen import datum
+from mapgen import datum, facilities, sample
 from mapgen.settings import Settings
 from mapgen.webmap import render_map
 
 HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)"></script><script>window.__xss=2</script>`${alert(3)}`\'"\\'
 EARTH_RADIUS_M = 6371008.8
 OpenPage = Callable[..., PageRun]
+# Phone cells of stations 10-13 and the call links they must give: (text shown, tel: URL).
+PHONES = {
+    10: "0730-5221234 13907301234",
+    11: "0730-5221234／13907301234；（0731）88880000转8001、+86 139-0730-1235 张师傅",
+    12: "24小时值班 1 号",
+    13: "０７３０－５２２１２３４,13907301234/12345",
+    14: "139 0730 1236 / 0731 8888 0000",
+}
+CALLS = {
+    10: [("0730-5221234", "tel:07305221234"), ("13907301234", "tel:13907301234")],
+    11: [("0730-5221234", "tel:07305221234"), ("13907301234", "tel:13907301234"),
+         ("（0731）88880000转8001", "tel:073188880000"), ("139-0730-1235", "tel:13907301235")],
+    12: [],
+    13: [("０７３０－５２２１２３４", "tel:07305221234"), ("13907301234", "tel:13907301234"), ("12345", "tel:12345")],
+    14: [("139 0730 1236", "tel:13907301236"), ("0731 8888 0000", "tel:073188880000")],
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +42,8 @@ def points() -> Any:
     frame.loc[5, "name"] = HOSTILE
     frame.loc[5, "address"] = HOSTILE
     frame.loc[5, "hours"] = "</script>" + HOSTILE
+    for k, phone in PHONES.items():
+        frame.loc[k, "phone"] = phone
     return frame
 
 
@@ -47,6 +66,32 @@ def great_circle(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
     p1, p2 = np.radians(lat1), np.radians(lat2)
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
+
+
+def nearest_ids(points: Any, lat: float, lon: float, k: int = 3, keep: Any = None) -> list[str]:
+    """The ids of the k stations nearest a WGS-84 point, by brute force over the input frame (or `keep`'s rows)."""
+    stations = points[points["kind"] == "station"]
+    if keep is not None:
+        stations = stations[keep]
+    d = great_circle(lat, lon, stations["lat_wgs84"].to_numpy(), stations["lon_wgs84"].to_numpy())
+    return stations["id"].iloc[np.argsort(d, kind="stable")[:k]].tolist()
+
+
+def listed_ids(page: Any) -> list[str]:
+    """The station ids of the result list in the sheet, in order."""
+    page.locator(".mg-list .mg-item").first.wait_for()
+    return [item.get_attribute("data-id") for item in page.locator(".mg-list .mg-item").all()]
+
+
+def evaluate_within(page: Any, expression: str, ms: int = 3000) -> Any:
+    """Evaluate an expression, terminating it (and failing) if it runs longer than `ms`: a frozen page fails."""
+    session = page.context.new_cdp_session(page)
+    try:
+        answer = session.send("Runtime.evaluate", {"expression": expression, "timeout": ms, "returnByValue": True})
+    finally:
+        session.detach()
+    assert "exceptionDetails" not in answer, answer
+    return answer["result"].get("value")
 
 
 def page_errors(run: PageRun) -> list[str]:
@@ -90,6 +135,25 @@ def test_nearest_far_away_and_k(open_page: OpenPage, gaode_html: str) -> None:
     assert len(page.evaluate("window.mapgen.nearest(28.1, 113.0, 1)")) == 1
     assert page.evaluate("window.mapgen.nearest(28.1, 113.0, 0)") == []
     assert page.evaluate("window.mapgen.station('nope')") is None
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        ("window.mapgen.nearest('abc', 113)", []),
+        ("window.mapgen.nearest(undefined, undefined)", []),
+        ("window.mapgen.nearest(28.1, NaN)", []),
+        ("window.mapgen.nearest(28.1, Infinity)", []),
+        ("window.mapgen.nearest(28.1, 113.0, '2').length", 2),
+        ("window.mapgen.nearest('28.1', '113.0', 2.7).length", 2),
+        ("window.mapgen.nearest(28.1, 113.0, 'abc').length", 3),
+        ("window.mapgen.nearest(28.1, 113.0, -4)", []),
+        ("window.mapgen.nearest(28.1, 113.0, null)", []),
+    ],
+)
+def test_nearest_odd_arguments_never_freeze(open_page: OpenPage, gaode_html: str, call: str, expected: Any) -> None:
+    page = open_page(gaode_html).open()
+    assert evaluate_within(page, call) == expected
 
 
 def test_hostile_station_opened_by_hash_shows_text_only(open_page: OpenPage, gaode_html: str) -> None:
@@ -158,20 +222,27 @@ def test_phone_finds_the_nearest_station(open_page: OpenPage, gaode_html: str, p
     locate.tap()
     items = page.locator(".mg-list .mg-item")
     items.first.wait_for()
-    assert items.count() == 3
-    nearest = page.evaluate("window.mapgen.nearest(28.1, 113.1)")
-    assert nearest[0]["name"] in items.first.text_content()
+    assert listed_ids(page) == nearest_ids(points, 28.1, 113.1)
     assert items.first.locator("a.mg-nav").is_visible()
     assert page.evaluate("location.hash") == "#at=28.100000,113.100000"
     assert page_errors(run) == [] and run.foreign == []
 
 
-def test_hash_at_shows_nearest(open_page: OpenPage, gaode_html: str) -> None:
+def test_hash_at_shows_nearest(open_page: OpenPage, gaode_html: str, points: Any) -> None:
     page = open_page(gaode_html).open("#at=28.15,113.2")
-    page.locator(".mg-list .mg-item").first.wait_for()
-    names = page.locator(".mg-item-name").all_text_contents()
-    expected = page.evaluate("window.mapgen.nearest(28.15, 113.2)")
-    assert [n.split(". ", 1)[1] for n in names] == [e["name"] for e in expected]
+    assert listed_ids(page) == nearest_ids(points, 28.15, 113.2)
+    names = [n.split(". ", 1)[1] for n in page.locator(".mg-item-name").all_text_contents()]
+    assert names == [points.set_index("id").loc[i, "name"] for i in nearest_ids(points, 28.15, 113.2)]
+
+
+@pytest.mark.parametrize("station", sorted(CALLS))
+def test_each_phone_number_is_its_own_call_link(open_page: OpenPage, gaode_html: str, station: int) -> None:
+    page = open_page(gaode_html).open(f"#station=S{station:06d}")
+    page.locator(".mg-actions").wait_for()
+    links = page.locator(".mg-actions a[href^='tel:']").all()
+    assert [(a.text_content(), a.get_attribute("href")) for a in links] == [
+        ("拨打 " + text, href) for text, href in CALLS[station]
+    ]
 
 
 def test_tap_on_map_shows_nearest_from_there(open_page: OpenPage, gaode_html: str) -> None:
@@ -208,14 +279,30 @@ def test_open_state_uses_china_time(open_page: OpenPage, gaode_html: str) -> Non
     assert page.evaluate("window.mapgen.openState(null, 0)") is None
 
 
-def test_filters_change_what_is_shown(open_page: OpenPage, gaode_html: str) -> None:
+def test_filters_change_what_is_shown(open_page: OpenPage, gaode_html: str, points: Any) -> None:
+    stations = points[points["kind"] == "station"]
+    always = stations["hours"] == "24小时"
+    microwave = stations["facilities"].map(lambda f: "微波炉" in f)
     page = open_page(gaode_html).open()
-    page.click(".mg-tool >> nth=0")
     shown = page.locator(".mg-shown")
-    before = shown.text_content()
-    page.locator(".mg-toggle", has_text="24小时开放").first.click()
-    assert shown.text_content() != before
-    assert page.locator(".mg-tool.mg-active").count() == 1
+    filters = page.locator(".mg-tool >> nth=0")
+    cases = [  # (toggles to click, stations kept, where to ask for the nearest); toggles stay on until clicked
+        (["24小时开放"], always, (28.15, 113.2)),
+        (["微波炉"], always & microwave, (28.05, 113.35)),
+        (["24小时开放"], microwave, (28.2, 113.0)),
+    ]
+    for toggles, kept, (lat, lon) in cases:
+        filters.click()
+        for label in toggles:
+            page.locator(".mg-toggle", has_text=label).first.click()
+        assert shown.text_content() == f"显示 {int(kept.sum())} / {len(stations)} 个站点"
+        assert page.locator(".mg-tool.mg-active").count() == 1
+        page.evaluate(f"location.hash = '#at={lat},{lon}'")
+        assert listed_ids(page) == nearest_ids(points, lat, lon, keep=kept)
+    filters.click()
+    page.locator(".mg-btn", has_text="清除筛选").click()
+    assert shown.text_content() == f"显示 {len(stations)} / {len(stations)} 个站点"
+    assert page.locator(".mg-tool.mg-active").count() == 0
 
 
 def test_english_page(open_page: OpenPage, points: Any, coverage: Any) -> None:
@@ -223,6 +310,61 @@ def test_english_page(open_page: OpenPage, points: Any, coverage: Any) -> None:
     assert page.locator(".mg-locate").inner_text() == "Find the nearest station"
     assert "Sample data" in page.locator(".mg-sample").inner_text()
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_sample_facilities_have_english_labels(open_page: OpenPage, points: Any, coverage: Any) -> None:
+    frame = points.copy()
+    frame.at[20, "facilities"] = tuple(sample.FACILITIES)  # as the sample writes them: '药箱', not '医药箱'
+    labels = {f.name: f.en for f in facilities.FACILITIES}
+    expected = [labels[facilities.canonical(name)] for name in sample.FACILITIES]
+    page = open_page(render_map(frame, coverage, Settings(lang="en"), sample=True)).open("#station=S000020")
+    chips = page.locator(".mg-facts .mg-chip")
+    chips.first.wait_for()
+    first_aid = page.locator(".mg-facts .mg-chip[data-facility='医药箱']")
+    assert first_aid.locator("span:not(.mg-glyph)").text_content() == "First aid"
+    assert first_aid.locator(".mg-glyph").text_content() == facilities.FACILITIES[8].icon
+    assert [c.locator("span:not(.mg-glyph)").text_content() for c in chips.all()] == expected
+    assert page.evaluate("window.mapgen.station('S000020').facilities").count("医药箱") == 1
+    page.click(".mg-tool >> nth=0")
+    assert page.locator(".mg-filter-group .mg-toggle", has_text="First aid").count() == 1
+    assert page.locator(".mg-filter-group .mg-toggle", has_text="药箱").count() == 0
+
+
+def test_one_county_table(open_page: OpenPage, points: Any, coverage: Any) -> None:
+    counties = coverage.counties
+    one = replace(coverage, counties=counties[counties["adcode"] == "430103"].reset_index(drop=True))
+    run = open_page(render_map(points, one, Settings(county="430103"), sample=False))
+    page = run.open()
+    page.click(".mg-tool >> nth=1")
+    rows = page.locator(".mg-table tbody tr")
+    rows.first.wait_for()
+    assert [r.get_attribute("data-adcode") for r in rows.all()] == ["430103"]
+    assert rows.first.get_attribute("class") == "mg-row mg-focus"
+    assert page.locator(".mg-table tfoot tr").get_attribute("data-adcode") == "430000"
+    toggle = page.locator(".mg-all-counties")
+    assert toggle.text_content() == "显示全部 3 个区县"
+    toggle.click()
+    assert rows.first.get_attribute("data-adcode") == "430103"
+    assert sorted(r.get_attribute("data-adcode") for r in rows.all()) == ["430102", "430103", "430104"]
+    assert page.locator(".mg-table tbody tr.mg-row").count() == 1, "only the drawn county zooms"
+    assert page.locator(".mg-table tbody tr.mg-row-static").count() == 2
+    page.locator(".mg-table thead .mg-sort >> nth=0").click()  # sorting keeps the county first
+    assert rows.first.get_attribute("data-adcode") == "430103"
+    page.locator(".mg-all-counties").click()
+    assert rows.count() == 1
+    page.evaluate("window.mapgen.map.setView([27.5, 112.0], 11, {animate: false}) && null")
+    rows.first.click()
+    inside = "window.mapgen.map.getBounds().contains([[28.0, 113.1], [28.3, 113.3]])"
+    page.wait_for_function(inside)
+    assert page_errors(run) == []
+
+
+def test_province_table_lists_every_county(open_page: OpenPage, gaode_html: str) -> None:
+    page = open_page(gaode_html).open()
+    page.click(".mg-tool >> nth=1")
+    page.locator(".mg-table").wait_for()
+    assert page.locator(".mg-table tbody tr.mg-row").count() == 3
+    assert page.locator(".mg-table .mg-focus, .mg-all-counties").count() == 0
 
 
 def test_county_tooltip_shows_hostile_name_as_text(open_page: OpenPage, gaode_html: str) -> None:

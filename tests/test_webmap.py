@@ -12,7 +12,7 @@ import shapely
 from conftest import synthetic_coverage, synthetic_points
 from shapely.geometry import Polygon
 
-from mapgen import webmap
+from mapgen import facilities, sample, webmap
 from mapgen.errors import InputError
 from mapgen.settings import Settings
 
@@ -96,6 +96,32 @@ def test_string_tables_and_facilities(inputs: tuple) -> None:
     assert stations["facilities"][:2] == ["饮水", "微波炉"], "known facilities first, in their order"
 
 
+def test_facility_aliases_are_one_tag(inputs: tuple) -> None:
+    points, coverage = inputs
+    points = points.copy()
+    cells = [("药箱", "厕所"), ("医药箱",), (" 急救箱 ", "wifi", "打气筒"), ()]
+    points["facilities"] = [cells[k % len(cells)] for k in range(len(points))]
+    stations = page_data(webmap.render_map(points, coverage, Settings(), sample=False))["stations"]
+    assert stations["facilities"] == ["卫生间", "医药箱", "WiFi", "打气筒"]
+    assert stations["facilityLabels"] == {
+        "en": ["Toilet", "First aid", "Wi-Fi", None],
+        "icon": [facilities.FACILITIES[4].icon, facilities.FACILITIES[8].icon, facilities.FACILITIES[9].icon, None],
+    }
+    first_aid = stations["facilities"].index("医药箱")
+    for k in range(3):
+        assert first_aid in stations["facsets"][stations["facset"][k]]
+
+
+def test_every_facility_of_the_sample_is_known() -> None:
+    known = {f.name: f for f in facilities.FACILITIES}
+    for name in sample.FACILITIES:
+        assert facilities.canonical(name) in known, name
+    assert facilities.canonical("药箱") == facilities.canonical("医药箱") == "医药箱"
+    assert known[facilities.canonical("药箱")].en == "First aid"
+    spellings = [s for f in facilities.FACILITIES for s in (f.name, *f.aliases)]
+    assert len({facilities._key(s) for s in spellings}) == len(spellings), "a spelling names two facilities"
+
+
 def test_titles(inputs: tuple) -> None:
     points, coverage = inputs
     assert webmap.page_title(Settings(), coverage) == "湖南省户外劳动者服务站点爱心地图"
@@ -112,6 +138,9 @@ def test_one_county_map_fits_that_county(inputs: tuple) -> None:
     one = replace(coverage, counties=coverage.counties[coverage.counties["adcode"] == "430103"])
     data = page_data(webmap.render_map(points, one, Settings(county="430103"), sample=False))
     assert data["focus"] == "天心区"
+    assert data["focusAdcode"] == "430103"
+    assert page_data(webmap.render_map(points, one, Settings(county="天心区"), sample=False))["focusAdcode"] == "430103"
+    assert page_data(webmap.render_map(points, coverage, Settings(), sample=False))["focusAdcode"] is None
     assert data["title"] == "天心区户外劳动者服务站点爱心地图"
     (south, west), (north, east) = data["bounds"]
     assert 113.09 < west < 113.11 and 113.29 < east < 113.31 and south < 28.01 and north > 28.29
@@ -186,6 +215,23 @@ def test_shapes_keep_to_their_vertex_budget() -> None:
         ("8:00-18:00（节假日除外）", None),
         ("", None),
         ("25:00-26:00", None),
+        # Day tokens add up; days written after a range apply to it.
+        ("周六、周日 9:00-12:00", [[96, 540, 720]]),
+        ("周六，周日 9:00-12:00", [[96, 540, 720]]),
+        ("周六和周日 9:00-12:00", [[96, 540, 720]]),
+        ("周一至周五、周日 8:00-18:00", [[95, 480, 1080]]),
+        ("8:00-18:00 周一至周五", [[31, 480, 1080]]),
+        ("9:00-17:00（周一至周五）", [[31, 540, 1020]]),
+        ("24小时（周一至周五）", [[31, 0, 1440]]),
+        ("8:00-12:00, 14:00-18:00 周一至周五", [[31, 480, 720], [31, 840, 1080]]),
+        ("8:00-18:00 周一至周五，9:00-12:00 周六", [[31, 480, 1080], [32, 540, 720]]),
+        ("周一至周五 8:00-18:00，周六 9:00-12:00", [[31, 480, 1080], [32, 540, 720]]),
+        ("工作日 8:30-17:30", [[31, 510, 1050]]),
+        ("周末 10:00-16:00", [[96, 600, 960]]),
+        # Ambiguous: which days does 8:00-18:00 (or 周六) belong to? No badge rather than a wrong one.
+        ("8:00-18:00，周六 9:00-12:00", None),
+        ("周一至周五 8:00-18:00 周六", None),
+        ("周一至周五；周六 9:00-12:00", None),
     ],
 )
 def test_parse_hours(text: str, expected: list | None) -> None:

@@ -1,5 +1,5 @@
 /* Interface text in Chinese (default) and English. Data text (names, addresses) is shown as given;
-   only the common facility names have English labels. */
+   facilities' English labels and icons come with the data, from mapgen/facilities.py. */
 
 var STRINGS = {
   zh: {
@@ -58,6 +58,8 @@ var STRINGS = {
     colDemand: '需求覆盖%',
     colArea: '面积km²',
     province: '全省',
+    showAllCounties: '显示全部 {n} 个区县',
+    showFocusCounty: '只显示本区县',
     legend: '图例',
     cluster: '多个站点（点按放大）',
     serviceLegend: '服务范围：站点周围直线半径 {r} 米（{min} 分钟 × {speed} 公里/小时），按直线而非沿道路步行计算',
@@ -136,6 +138,8 @@ var STRINGS = {
     colDemand: 'Demand %',
     colArea: 'Area km²',
     province: 'Province',
+    showAllCounties: 'Show all {n} counties',
+    showFocusCounty: 'Show this county only',
     legend: 'Legend',
     cluster: 'Several stations (tap to zoom in)',
     serviceLegend: 'Service area: straight-line radius of {r} m around each station ({min} min × {speed} km/h), ' +
@@ -161,12 +165,6 @@ var STRINGS = {
   },
 };
 
-var FACILITY_EN = {
-  '饮水': 'Drinking water', '热水': 'Hot water', '微波炉': 'Microwave', '冰箱': 'Fridge',
-  '卫生间': 'Toilet', '厕所': 'Toilet', '座椅': 'Seats', '充电': 'Charging', '空调': 'Air conditioning',
-  '医药箱': 'First aid', 'WiFi': 'Wi-Fi', '休息区': 'Rest area', '雨具': 'Rain gear', '书报': 'Reading',
-};
-
 /** A translator for one language: t(key, {name: value}) fills {name} placeholders with text. */
 function makeTranslator(lang) {
   var table = STRINGS[lang] || STRINGS.zh;
@@ -176,9 +174,4 @@ function makeTranslator(lang) {
       return vars && vars[name] !== undefined && vars[name] !== null ? String(vars[name]) : all;
     });
   };
-}
-
-/** A facility's label in the page's language. */
-function facilityLabel(name, lang) {
-  return lang === 'en' && FACILITY_EN[name] ? FACILITY_EN[name] : name;
 }

@@ -276,6 +276,7 @@ App.prototype.resultItem = function (i, metres, rank) {
   var t = this.t;
   var store = this.store;
   var li = el('li', 'mg-item');
+  li.setAttribute('data-id', store.cols.id[i]);
   var main = button('mg-item-main', null, null, function () { self.openStation(i, { pan: true, metres: metres }); });
   main.appendChild(el('span', 'mg-item-name', (rank ? rank + '. ' : '') + store.cols.name[i]));
   var meta = el('span', 'mg-item-meta');
@@ -356,12 +357,28 @@ App.prototype.fact = function (dl, label, value) {
   dl.append(el('dt', null, label), dd);
 };
 
-/** Facility tags. */
+/** Facility tags, each with its icon and its label in the page's language. */
 App.prototype.chips = function (names) {
-  var lang = this.data.lang;
+  var self = this;
   var box = el('span', 'mg-chips');
-  names.forEach(function (n) { box.appendChild(el('span', 'mg-chip', facilityLabel(n, lang))); });
+  names.forEach(function (n) {
+    var chip = el('span', 'mg-chip');
+    chip.setAttribute('data-facility', n);
+    self.labelFacility(chip, n);
+    box.appendChild(chip);
+  });
   return box;
+};
+
+/** Append a facility's icon (hidden from screen readers) and label to a node. */
+App.prototype.labelFacility = function (node, name) {
+  var f = this.store.facilityLabel(name, this.data.lang);
+  if (f.icon) {
+    var glyph = el('span', 'mg-glyph', f.icon);
+    glyph.setAttribute('aria-hidden', 'true');
+    node.appendChild(glyph);
+  }
+  node.appendChild(el('span', null, f.label));
 };
 
 /** Search results for the search box: matching counties (zoom to them), then stations and offices. */
@@ -401,9 +418,9 @@ App.prototype.showFilters = function () {
   hours.append(this.toggle(t('filterOpenNow'), f.openNow, function (on) { f.openNow = on; }),
     this.toggle(t('filterAlways'), f.always, function (on) { f.always = on; }));
   nodes.push(hours);
-  nodes.push(this.toggleGroup(t('filterTypes'), c.types, f.types, function (name) { return name; }));
-  nodes.push(this.toggleGroup(t('filterFacilities'), c.facilities, f.facilities, function (name) {
-    return facilityLabel(name, self.data.lang);
+  nodes.push(this.toggleGroup(t('filterTypes'), c.types, f.types, null));
+  nodes.push(this.toggleGroup(t('filterFacilities'), c.facilities, f.facilities, function (chip, name) {
+    self.labelFacility(chip, name);
   }));
   nodes.push(button('mg-btn', t('clear'), null, function () {
     self.filters = { facilities: [], types: [], openNow: false, always: false };
@@ -413,7 +430,8 @@ App.prototype.showFilters = function () {
   this.chrome.showSheet('filters', t('filters'), nodes);
 };
 
-/** A heading and one toggle per named value; `chosen` holds the indices switched on. */
+/** A heading and one toggle per named value; `chosen` holds the indices switched on; `label(chip, name)`
+    fills a chip (by default with the name). */
 App.prototype.toggleGroup = function (title, names, chosen, label) {
   var self = this;
   var box = el('div', 'mg-filter-group');
@@ -421,16 +439,18 @@ App.prototype.toggleGroup = function (title, names, chosen, label) {
   var chips = box.appendChild(el('div', 'mg-chips'));
   names.forEach(function (name, k) {
     if (!name) return;
-    chips.appendChild(self.toggle(label(name), chosen.indexOf(k) !== -1, function (on) {
+    var chip = self.toggle(label ? null : name, chosen.indexOf(k) !== -1, function (on) {
       var at = chosen.indexOf(k);
       if (on && at === -1) chosen.push(k);
       if (!on && at !== -1) chosen.splice(at, 1);
-    }));
+    });
+    if (label) label(chip, name);
+    chips.appendChild(chip);
   });
   return names.some(Boolean) ? box : null;
 };
 
-/** A chip that switches a filter on and off. */
+/** A chip that switches a filter on and off (its label given, or filled in by the caller). */
 App.prototype.toggle = function (label, on, set) {
   var self = this;
   var b = button('mg-chip mg-toggle', label, null, function () {
@@ -463,7 +483,7 @@ App.prototype.shownText = function () {
 
 /** The sortable county table in the sheet. */
 App.prototype.showTable = function () {
-  this.chrome.showSheet('table', this.t('table'), [this.table.render()]);
+  this.chrome.showSheet('table', this.t('table'), this.table.render());
 };
 
 /** Fit the map to one county. */
@@ -519,7 +539,12 @@ App.prototype.api = function (ready) {
     ready: ready,
     painted: null,
     nearest: function (lat, lon, k) {
-      return store.nearest(Number(lat), Number(lon), k === undefined ? NEAREST_COUNT : k, null).map(function (r) {
+      lat = Number(lat);
+      lon = Number(lon);
+      if (!isFinite(lat) || !isFinite(lon)) return [];
+      // k as a count: '2' is 2, 2.7 is 2, below 0 is 0, and anything not a number the default.
+      k = k === undefined || isNaN(Number(k)) ? NEAREST_COUNT : Math.max(0, Math.floor(Number(k)));
+      return store.nearest(lat, lon, k, null).map(function (r) {
         return {
           id: store.cols.id[r.i], name: store.cols.name[r.i], lat: store.lat[r.i], lon: store.lon[r.i],
           distance_m: r.d, walk_min: store.walkMinutes(r.d),

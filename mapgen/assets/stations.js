@@ -86,7 +86,9 @@ Grid.prototype.rowOf = function (lat) {
 /** The k members nearest to (lat, lon) that `accept`, as [{i, d}] sorted by great-circle metres. */
 Grid.prototype.nearest = function (lat, lon, k, accept) {
   var best = [];
-  if (!this.size || k < 1) return best;
+  // A NaN position never reaches the grid's edge, and a k that is not a whole number is never reached.
+  if (!this.size || !(k >= 1) || !isFinite(lat) || !isFinite(lon)) return best;
+  k = Math.floor(k);
   var cx = this.colOf(lon);
   var cy = this.rowOf(lat);
   for (var r = 0; ; r++) {
@@ -178,10 +180,18 @@ StationStore.prototype.indexOf = function (id) {
   return i === undefined ? -1 : i;
 };
 
-/** Facility names of row i. */
+/** Facility names of row i (canonical: the vocabulary in mapgen/facilities.py). */
 StationStore.prototype.facilities = function (i) {
   var names = this.cols.facilities;
   return this.cols.facsets[this.cols.facset[i]].map(function (f) { return names[f]; });
+};
+
+/** A facility's icon and label in the page's language, as {icon, label}; unknown ones keep their name. */
+StationStore.prototype.facilityLabel = function (name, lang) {
+  var k = this.cols.facilities.indexOf(name);
+  var labels = this.cols.facilityLabels;
+  var en = k >= 0 ? labels.en[k] : null;
+  return { icon: k >= 0 && labels.icon[k] ? labels.icon[k] : '', label: lang === 'en' && en ? en : name };
 };
 
 /** Opening state of row i now: 'always', 'open', 'closed' or null. */
@@ -235,10 +245,35 @@ StationStore.prototype.navigationUrl = function (i) {
     encodeURIComponent(this.cols.name[i]) + '&mode=walk&callnative=1&src=mapgen';
 };
 
-/** Phone numbers found in a phone cell, each {text, tel} with tel holding only digits and '+'. */
-function phoneNumbers(text) {
-  var found = String(text).match(/\+?\d[\d\- ]{3,}\d/g) || [];
-  return found.map(function (t) { return { text: t.trim(), tel: t.replace(/[^\d+]/g, '') }; });
+// One phone number: digits with '-' inside, a leading '+' or a bracketed area code, and an extension ('转8001')
+// that is shown but not dialled. Whitespace, ／ / , ， ; ； 、 and any other text separate numbers.
+var PHONE_NUMBER = /([(（]\s*\+?\d{2,4}\s*[)）]\s*)?(\+?\d(?:-*\d)*)(\s*(?:转|分机|ext\.?)\s*\d{1,6})?/gi;
+// Fewer digits is a fragment (a house number, '24小时'), more is not a number anyone can dial.
+var PHONE_MIN_DIGITS = 3;
+var PHONE_MAX_DIGITS = 15;
+
+/** Phone numbers of a phone cell, each {text (as written), tel (digits and a leading '+')}. */
+function phoneNumbers(cell) {
+  var written = cell === null || cell === undefined ? '' : String(cell);
+  // Full-width digits, '＋' and '－' as ASCII: one character for one, so positions still index `written`.
+  var text = written.replace(/[０-９＋－]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); });
+  // '139 0730 1234' and '0731 8888 0000' are one number written in groups: join runs of 7 to 12 digits
+  // (a space becomes '-', so positions still index `written`); longer runs are several numbers.
+  text = text.replace(/\d[\d ]*\d/g, function (run) {
+    var digits = run.replace(/ /g, '').length;
+    return digits >= 7 && digits <= 12 ? run.replace(/ /g, '-') : run;
+  });
+  var found = [];
+  var match;
+  PHONE_NUMBER.lastIndex = 0;
+  while ((match = PHONE_NUMBER.exec(text)) !== null) {
+    var tel = ((match[1] || '') + match[2]).replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+    var digits = tel.replace('+', '').length;
+    if (digits >= PHONE_MIN_DIGITS && digits <= PHONE_MAX_DIGITS) {
+      found.push({ text: written.slice(match.index, match.index + match[0].length).trim(), tel: tel });
+    }
+  }
+  return found;
 }
 
 /** A per-row predicate for the filters: facilities all present, type among those chosen, open now, 24 hours. */

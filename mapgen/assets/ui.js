@@ -244,11 +244,15 @@ function countyTip(t, row, county) {
   return box;
 }
 
-/** The sortable county table. */
+/** The sortable county table. On a one-county map (--county) it shows that county, highlighted, and the
+    province; the other counties (not drawn on that map, so not clickable) only on demand. */
 function CountyTable(app) {
   this.app = app;
   this.sortKey = 'covered_pct';
   this.ascending = true;
+  this.focus = app.data.focusAdcode || null;
+  this.showAll = !this.focus;
+  this.drawn = new Set(app.data.counties.map(function (c) { return c.adcode; }));
   var hasDemand = app.data.table.some(function (r) { return r.demand_covered_pct !== null; });
   this.columns = [
     ['county', 'colCounty', null], ['stations', 'colStations', 0], ['offices', 'colOffices', 0],
@@ -258,21 +262,30 @@ function CountyTable(app) {
   this.columns.push(['area_km2', 'colArea', 0]);
 }
 
-/** Rows sorted by the current column; the province row is kept apart, as the total. */
+/** County rows (the province row is kept apart, as the total): the focus county first, the rest sorted. */
 CountyTable.prototype.rows = function () {
   var key = this.sortKey;
   var sign = this.ascending ? 1 : -1;
-  var rows = this.app.data.table.filter(function (r) { return r.adcode !== PROVINCE_ADCODE; });
-  return rows.slice().sort(function (a, b) {
+  var focus = this.focus;
+  var counties = this.counties();
+  var first = counties.filter(function (r) { return r.adcode === focus; });
+  if (!this.showAll) return first;
+  var rest = counties.filter(function (r) { return r.adcode !== focus; });
+  return first.concat(rest.sort(function (a, b) {
     var x = a[key], y = b[key];
     if (x === y) return a.adcode < b.adcode ? -1 : 1;
     if (x === null) return 1;
     if (y === null) return -1;
     return (typeof x === 'string' ? x.localeCompare(y, 'zh') : x - y) * sign;
-  });
+  }));
 };
 
-/** The table element. */
+/** Every county row of the coverage table. */
+CountyTable.prototype.counties = function () {
+  return this.app.data.table.filter(function (r) { return r.adcode !== PROVINCE_ADCODE; });
+};
+
+/** The table, and on a one-county map the button that shows or hides the other counties. */
 CountyTable.prototype.render = function () {
   var self = this;
   var t = this.app.t;
@@ -289,17 +302,26 @@ CountyTable.prototype.render = function () {
   this.rows().forEach(function (r) { body.appendChild(self.row(r, false)); });
   var total = this.app.data.table.filter(function (r) { return r.adcode === PROVINCE_ADCODE; })[0];
   if (total) table.appendChild(el('tfoot')).appendChild(this.row(total, true));
-  return table;
+  if (!this.focus) return [table];
+  var label = this.showAll ? t('showFocusCounty') : t('showAllCounties', { n: this.counties().length });
+  return [table, button('mg-btn mg-all-counties', label, null, function () {
+    self.showAll = !self.showAll;
+    self.app.showTable();
+  })];
 };
 
+/** One row; a county drawn on the map zooms to it when clicked. */
 CountyTable.prototype.row = function (r, total) {
   var app = this.app;
-  var tr = el('tr', total ? 'mg-total' : 'mg-row');
+  var clickable = !total && this.drawn.has(r.adcode);
+  var tr = el('tr', total ? 'mg-total' : clickable ? 'mg-row' : 'mg-row-static');
+  if (!total && r.adcode === this.focus) tr.classList.add('mg-focus');
+  tr.setAttribute('data-adcode', r.adcode);
   this.columns.forEach(function (c) {
     var text = c[2] === null ? (total ? app.t('province') : r.county) : formatNumber(r[c[0]], c[2]);
     tr.appendChild(el('td', c[2] === null ? null : 'mg-num', text));
   });
-  if (!total) tr.addEventListener('click', function () { app.zoomToCounty(r.adcode); });
+  if (clickable) tr.addEventListener('click', function () { app.zoomToCounty(r.adcode); });
   return tr;
 };
 
