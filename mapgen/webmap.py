@@ -37,7 +37,6 @@ SHAPE_SCALE = 1e5
 # Vertex budgets keep the page small and redraws fast at any scale; tolerances double until they fit.
 COUNTY_BUDGET = 30_000
 AREA_BUDGET = 120_000
-GAP_BUDGET = 60_000
 TABLE_COLUMNS = (
     "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",
@@ -522,18 +521,9 @@ def _gaps(gaps: pd.DataFrame, target: str) -> dict[str, Any] | None:
             "distance": [_number(v) for v in gaps.get("distance_m", pd.Series([None] * len(gaps)))],
             "county": _texts(gaps.get("county", pd.Series([""] * len(gaps)))),
         }
-    per_gap = GAP_BUDGET // len(gaps)
-    return {
-        "kind": "areas",
-        "items": [
-            {
-                "county": _text(row.get("county")),
-                "km2": _number(row.get("uncovered_km2")),
-                "shape": encode_shape(row["geometry"], "wgs84", target, budget=max(per_gap, 100)),
-            }
-            for _, row in gaps.iterrows()
-        ],
-    }
+    # Uncovered areas are the counties less the service area: the page draws them from those two layers
+    # rather than carrying a third copy of every ring (a quarter of the page at Hunan's scale).
+    return {"kind": "areas"}
 
 
 # ---------------------------------------------------------------- HTML

@@ -390,3 +390,40 @@ def test_empty_map_and_unknown_hash(open_page: OpenPage, coverage: Any) -> None:
     page.click(".mg-locate")  # no geolocation permission: the page explains and asks for a tap
     page.locator(".mg-sheet .mg-hint", has_text="无法获取您的位置").wait_for()
     assert page_errors(run) == [] and run.foreign == [] and run.tiles == []
+
+
+def test_gaps_layer_paints_the_counties_less_the_service_area(open_page: OpenPage) -> None:
+    # One station 500 m inside the west edge of county 芙蓉区 (112.9-113.1 E, GCJ-02), on an OSM (WGS-84) map:
+    # its reach spills out of the county, where the layer must not paint.
+    frame = synthetic_points(1, seed=3)
+    lon_gcj, lat_gcj = 112.905, 28.15
+    lon_wgs, lat_wgs = datum.convert(lon_gcj, lat_gcj, "gcj02", "wgs84")
+    frame.loc[0, ["lon_gcj02", "lat_gcj02", "lon_wgs84", "lat_wgs84"]] = [lon_gcj, lat_gcj, lon_wgs, lat_wgs]
+    page = open_page(render_map(frame, synthetic_coverage(frame), Settings(basemap="osm"), sample=False)).open()
+    page.evaluate("""() => {
+        const m = window.mapgen.map;
+        for (const [name, layer] of Object.entries(window.mapgen.layers)) {
+            if (m.hasLayer(layer)) m.removeLayer(layer);
+        }
+        m.addLayer(Object.entries(window.mapgen.layers).find(([n]) => n.includes('覆盖空白'))[1]);
+        m.setView([28.15, 112.95], 12, {animate: false});
+    }""")
+    page.wait_for_timeout(300)
+
+    def red_at(lat: float, lon: float) -> int:
+        """Red minus blue of the gaps canvas at a WGS-84 place: high where the layer paints."""
+        return int(page.evaluate("""([lat, lon]) => {
+            const layer = Object.entries(window.mapgen.layers).find(([n]) => n.includes('覆盖空白'))[1];
+            const p = window.mapgen.map.latLngToLayerPoint([lat, lon]).subtract(layer._bounds.min);
+            const [r, g, b, a] = layer._ctx.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
+            return a ? r - b : 0;
+        }""", [lat, lon]))
+
+    def at(lon: float, lat: float) -> tuple[float, float]:
+        wlon, wlat = datum.convert(lon, lat, "gcj02", "wgs84")
+        return float(wlat), float(wlon)
+
+    assert red_at(*at(lon_gcj + 0.003, lat_gcj)) <= 0  # 300 m east of the station: covered
+    assert red_at(*at(lon_gcj + 0.05, lat_gcj)) > 0  # 4.4 km east, still in the county: a gap
+    assert red_at(*at(112.897, lat_gcj)) <= 0  # within reach but outside every county: not a gap
+    assert red_at(*at(112.85, lat_gcj)) <= 0  # outside every county and every reach

@@ -247,13 +247,11 @@ function coveredColor(pct) {
 var AreaLayer = L.Canvas.extend({
   options: { padding: 0.3, color: '#000000', fillOpacity: 0.2, opacity: 0.6 },
 
+  /** `options.clip`, a shape like `shape`, confines the drawing to its inside. */
   initialize: function (shape, options) {
     L.Canvas.prototype.initialize.call(this, options);
-    this.polygons = shape.map(function (polygon) {
-      var box = [Infinity, Infinity, -Infinity, -Infinity];
-      var rings = polygon.map(function (ring) { return mercatorRing(ring, box); });
-      return { rings: rings, box: box };
-    });
+    this.polygons = preparePolygons(shape);
+    this.clip = options && options.clip ? preparePolygons(options.clip) : null;
   },
 
   onAdd: function (map) {
@@ -270,13 +268,12 @@ var AreaLayer = L.Canvas.extend({
     var view = [(b.min.x + origin.x) / scale, (b.min.y + origin.y) / scale,
       (b.max.x + origin.x) / scale, (b.max.y + origin.y) / scale];
     var ctx = this._ctx;
-    ctx.beginPath();
-    for (var p = 0; p < this.polygons.length; p++) {
-      var polygon = this.polygons[p];
-      var box = polygon.box;
-      if (box[2] < view[0] || box[0] > view[2] || box[3] < view[1] || box[1] > view[3]) continue;
-      for (var r = 0; r < polygon.rings.length; r++) this.ring(ctx, polygon.rings[r], scale, origin);
+    ctx.save();
+    if (this.clip) {
+      this.trace(ctx, this.clip, view, scale, origin);
+      ctx.clip('evenodd');
     }
+    this.trace(ctx, this.polygons, view, scale, origin);
     ctx.globalAlpha = this.options.fillOpacity;
     ctx.fillStyle = this.options.color;
     ctx.fill('evenodd');
@@ -284,7 +281,17 @@ var AreaLayer = L.Canvas.extend({
     ctx.strokeStyle = this.options.color;
     ctx.lineWidth = 1;
     ctx.stroke();
-    ctx.globalAlpha = 1;
+    ctx.restore();
+  },
+
+  /** Start a path of every ring of the polygons in view. */
+  trace: function (ctx, polygons, view, scale, origin) {
+    ctx.beginPath();
+    for (var p = 0; p < polygons.length; p++) {
+      var box = polygons[p].box;
+      if (box[2] < view[0] || box[0] > view[2] || box[3] < view[1] || box[1] > view[3]) continue;
+      for (var r = 0; r < polygons[p].rings.length; r++) this.ring(ctx, polygons[p].rings[r], scale, origin);
+    }
   },
 
   /** Trace one ring, skipping vertices under half a pixel from the last one drawn. It ends with a line back
@@ -308,6 +315,15 @@ var AreaLayer = L.Canvas.extend({
 });
 
 /** An AreaLayer for a shape, or null when there is none. */
+/** Polygons of an encoded shape in Web Mercator units, each with its bounding box for culling. */
+function preparePolygons(shape) {
+  return shape.map(function (polygon) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity];
+    var rings = polygon.map(function (ring) { return mercatorRing(ring, box); });
+    return { rings: rings, box: box };
+  });
+}
+
 function areaLayer(shape, color, fillOpacity) {
   return shape ? new AreaLayer(shape, { color: color, fillOpacity: fillOpacity }) : null;
 }

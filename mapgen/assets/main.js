@@ -123,11 +123,11 @@ App.prototype.gapsLayer = function (renderer) {
   var group = L.featureGroup();
   var style = { renderer: renderer, color: COLORS.gap, weight: 1, fillColor: COLORS.gap, fillOpacity: 0.2 };
   if (gaps.kind === 'areas') {
-    gaps.items.forEach(function (g) {
-      var label = el('div', null, t('gapArea', { county: g.county, km2: formatNumber(g.km2, 1) }));
-      group.addLayer(L.polygon(decodeShape(g.shape), style).bindTooltip(label, { sticky: true }));
-    });
-    return group;
+    // The counties less the service area, drawn from shapes the page already has: with the even-odd
+    // rule, a place inside a county and the service area is inside two rings and stays unpainted.
+    var outline = [].concat.apply([], this.data.counties.map(function (county) { return county.shape; }));
+    return new AreaLayer(outline.concat(this.data.service || []),
+      { color: COLORS.gap, fillOpacity: 0.2, opacity: 0.6, clip: outline });
   }
   var lon = scaled(undelta(gaps.lon), STATION_SCALE);
   var lat = scaled(undelta(gaps.lat), STATION_SCALE);
