@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import pstats
 import re
 import subprocess
 import sys
@@ -59,9 +61,9 @@ def stage_times(output: str) -> dict[str, float]:
     return {stage: float(seconds) for stage, seconds in _STAGE.findall(lines[-1])} if lines else {}
 
 
-def mapgen_build(stations: Path, demand: Path, out_dir: Path, *, limit_s: float, profile: bool = False) -> Run:
+def mapgen_build(stations: Path, demand: Path, out_dir: Path, *, limit_s: float, profile: Path | None = None) -> Run:
     """`python -m mapgen build` on the benchmark inputs (the sample's union offices), optionally under cProfile."""
-    profiler = ["-m", "cProfile", "-s", "cumtime"] if profile else []
+    profiler = ["-m", "cProfile", "-o", str(profile)] if profile else []
     command = [
         _python(), *profiler, "-m", "mapgen", "build", "--stations", str(stations),
         "--offices", str(ROOT / "geodata" / "sample" / "offices.csv"), "--demand", str(demand),
@@ -81,13 +83,35 @@ def _python() -> str:
     return sys.executable
 
 
-def profile_top(output: str, lines: int = 28) -> str:
-    """The header and first `lines` rows of cProfile's table in a command's output."""
-    at = output.find("   ncalls")
-    if at < 0:
-        return output[-3000:]
-    head = output[:at].rstrip().splitlines()[-1:]
-    return "\n".join([*head, *output[at:].splitlines()[: lines + 1]])
+def profile_summary(path: Path, *, cumulative: int = 25, own: int = 12) -> str:
+    """A cProfile file as text: mapgen's functions by cumulative time, then all functions by own time."""
+    stream = io.StringIO()
+    stats = pstats.Stats(str(path), stream=stream)
+    stream.write("mapgen's functions by cumulative time:\n")
+    stats.sort_stats("cumulative").print_stats(f"{ROOT.name}/mapgen/", cumulative)
+    stream.write("all functions by own (internal) time:\n")
+    stats.sort_stats("tottime").print_stats(own)
+    lines = [line for line in stream.getvalue().splitlines() if line.strip() and not _PSTATS_NOISE.match(line)]
+    return re.sub(r"/\S*?/(site-packages|lib/python3\.\d+|" + re.escape(ROOT.name) + r")/", "", "\n".join(lines))
+
+
+_PSTATS_NOISE = re.compile(r"^\s*(Ordered by|List reduced|\d+ function calls|.*\.prof$|   Random listing)")
+
+
+def import_summary(top: int = 8) -> str:
+    """Start-up cost of a build: Python with mapgen's modules imported, and the largest packages imported."""
+    modules = "import mapgen.cli, mapgen.build, mapgen.webmap"
+    bare = run([_python(), "-c", "pass"], limit_s=60).seconds
+    loaded = run([_python(), "-X", "importtime", "-c", modules], limit_s=120)
+    roots: dict[str, int] = {}
+    for cumulative_us, name in re.findall(r"import time:\s+\d+ \|\s+(\d+) \| (.*)", loaded.output):
+        root = name.strip()
+        if "." not in root:
+            roots[root] = max(roots.get(root, 0), int(cumulative_us))
+    largest = sorted(roots.items(), key=lambda kv: -kv[1])[:top]
+    return (f"python -c '{modules}': {loaded.seconds:.2f} s wall (bare python: {bare:.2f} s); "
+            "largest imports (cumulative, -X importtime): "
+            + ", ".join(f"{name} {us / 1e6:.2f} s" for name, us in largest))  # fmt: skip
 
 
 def html_breakdown(html: Path, top: int = 12) -> str:

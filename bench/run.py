@@ -170,8 +170,10 @@ def profiles(browser: Browser, result: SizeResult, stations: Path, demand: Path,
     found: dict[str, str] = {}
     if missed & {"build_s", "analyse_s", "peak_mb", "build_ratio"}:
         log(f"[{result.stations:,}] profiling the build")
-        run = measure.mapgen_build(stations, demand, out_dir, limit_s=limit_s * 3, profile=True)
-        found["mapgen build under cProfile, by cumulative time"] = measure.profile_top(run.output)
+        path = out_dir.parent / "build.prof"
+        run = measure.mapgen_build(stations, demand, out_dir, limit_s=limit_s * 3, profile=path)
+        found["start-up of a build (interpreter and imports)"] = measure.import_summary()
+        found["mapgen build under cProfile"] = measure.profile_summary(path) if run.ok else run.output[-3000:]
     if missed & {"html_mb", "html_ratio"}:
         found["index.html bytes"] = measure.html_breakdown(out_dir / "index.html")
     if missed & {"paint_s", "paint_ratio", "nearest_ms"}:

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import geopandas as gpd
@@ -96,7 +97,12 @@ def point_features_text(properties: Mapping[str, Sequence[object]], lon: Sequenc
 
 
 def _encode_column(name: str, values: Sequence[object]) -> list[str]:
-    key = json.dumps(name, ensure_ascii=False) + ":"
+    """`"name":value` JSON members for a column; strings and floats take the C encoder's fast paths."""
+    key = encode_basestring(name) + ":"
+    if all(type(value) is str for value in values):
+        return [key + encode_basestring(value) for value in values]  # type: ignore[arg-type]
+    if all(type(value) is float and math.isfinite(value) for value in values):
+        return [key + repr(value) for value in values]
     cache: dict[object, str] = {}
     out = []
     for value in values:
