@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -123,6 +124,8 @@ def _text(cell: object) -> str:
 
 def _texts(cells: list[object]) -> list[str]:
     """`_text` of many cells, computed once per distinct value: spreadsheet columns repeat a lot."""
+    if all(type(cell) is str for cell in cells):  # a CSV column: only text to trim
+        return [cell.strip() for cell in cast("list[str]", cells)]
     cache: dict[object, str] = {}
     out = []
     for cell in cells:
@@ -154,7 +157,8 @@ def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.Da
     width = max([len(table.headers), *(len(cells) for _, cells in table.rows)])
     grid = [cells + [None] * (width - len(cells)) for _, cells in table.rows]
     texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}
-    blank = np.array([not any(_text(cell) for cell in cells) for cells in grid], dtype=bool)
+    blank = np.array([not any(cell is not None and str(cell).strip() for cell in cells) for cells in grid],
+                     dtype=bool)
     frame = pd.DataFrame({"row": [number for number, _ in table.rows],
                           **{key: texts.get(key, [""] * len(grid)) for key in ("id", "name", *TEXT_FIELDS)},
                           "facilities_text": texts.get("facilities", [""] * len(grid)),
