@@ -12,9 +12,9 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mapgen import datum, disks, projection
+from mapgen.geography import PROVINCE_ADCODE
 from mapgen.settings import Settings
 
-PROVINCE_ADCODE = "430000"
 TABLE_COLUMNS = (
     "adcode", "county", "prefecture", "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",

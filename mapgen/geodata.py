@@ -18,9 +18,9 @@ from shapely.geometry import mapping
 
 from mapgen import datum, projection
 from mapgen.errors import InputError
+from mapgen.geography import PROVINCE_ADCODE
 
 PROVINCE = "湖南省"
-PROVINCE_ADCODE = "430000"
 COUNTIES_FILE = "hunan_counties.geojson"
 COUNTY_SEATS_FILE = "county_seats.csv"
 PREFECTURE_SEATS_FILE = "prefecture_seats.csv"

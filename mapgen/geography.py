@@ -20,6 +20,7 @@ from shapely.geometry import shape
 from mapgen import datum, projection
 from mapgen.errors import InputError
 
+PROVINCE_ADCODE = "430000"  # Hunan, in coverage.csv's province row and the source data
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 COUNTIES_FILE = GEODATA / "hunan_counties.geojson"
 COUNTY_SEATS_FILE = GEODATA / "county_seats.csv"

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from mapgen.coverage import PROVINCE_ADCODE
+from mapgen.geography import PROVINCE_ADCODE
 from mapgen.reading import ReadResult
 
 _SHOWN_NOTICES = 20

@@ -29,7 +29,6 @@ ASSETS = Path(__file__).parent / "assets"
 SCRIPT_FILES = ("i18n.js", "datum.js", "hours.js", "stations.js", "layers.js", "ui.js", "main.js")
 STYLE_FILES = ("mapgen.css",)
 
-PROVINCE_ADCODE = "430000"
 HUNAN_CENTER = (27.6, 111.7)
 # Coordinates travel as integers: stations in 1e-6 degree (0.11 m), polygons in 1e-5 degree (1.1 m).
 STATION_SCALE = 1e6
