@@ -235,7 +235,7 @@ def station_columns(points: pd.DataFrame, target: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _wgs_offsets(wgs84: pd.Series, scaled: np.ndarray, target: str) -> list[int] | None:
+def _wgs_offsets(wgs84: pd.Series, scaled: np.ndarray, target: str) -> str | None:
     """WGS-84 minus map datum, delta-coded: distances are measured between true (WGS-84) positions."""
     if target == "wgs84":
         return None
@@ -265,10 +265,49 @@ def _string_table(column: pd.Series) -> tuple[list[str], list[int]]:
     return [str(u) for u in uniques], codes.tolist()
 
 
-def _delta(values: np.ndarray) -> list[int]:
-    """Integers as first value then differences: consecutive stations are near, so numbers stay short."""
-    ints = values.astype(np.int64)
-    return np.diff(ints, prepend=0).tolist() if len(ints) else []
+def _delta(values: np.ndarray) -> str:
+    """Integers as first value then differences (consecutive stations are near, so numbers stay short), packed."""
+    return pack_ints(np.diff(values.astype(np.int64), prepend=0))
+
+
+_DIGITS = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8)
+
+
+def pack_ints(values: np.ndarray) -> str:
+    """Signed integers as URL-safe base-64 text that JSON and HTML leave alone; unpackInts in the page reads it.
+
+    Zigzag-signed, 5 bits a character with a 'more follows' bit, like Google's polyline encoding: a typical
+    delta takes 2 characters instead of the 5 of '-170,'.
+    """
+    ints = np.asarray(values, dtype=np.int64)
+    zigzag = ((ints << 1) ^ (ints >> 63)).astype(np.uint64)
+    count = np.ones(len(zigzag), dtype=np.int64)
+    rest = zigzag >> np.uint64(5)
+    while rest.any():
+        count += rest > 0
+        rest >>= np.uint64(5)
+    first = np.cumsum(count) - count
+    out = np.empty(int(count.sum()), dtype=np.uint8)
+    for k in range(int(count.max(initial=0))):
+        has = count > k
+        digit = (zigzag[has] >> np.uint64(5 * k)) & np.uint64(31)
+        digit |= np.where(count[has] > k + 1, np.uint64(32), np.uint64(0))
+        out[first[has] + k] = _DIGITS[digit.astype(np.int64)]
+    return out.tobytes().decode("ascii")
+
+
+def unpack_ints(text: str) -> list[int]:
+    """The integers `pack_ints` packed (for tests and tools; the page has its own reader)."""
+    value, shift, out = 0, 0, []
+    for char in text.encode("ascii"):
+        digit = int(np.flatnonzero(char == _DIGITS)[0])
+        value |= (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        out.append(-((value + 1) >> 1) if value & 1 else value >> 1)
+        value, shift = 0, 0
+    return out
 
 
 def _facility_sets(column: pd.Series) -> tuple[list[str], list[list[int]], list[int]]:
@@ -423,8 +462,8 @@ def _minutes(hour: str, minute: str | None, shift: int) -> int:
 
 def encode_shape(
     geometry: BaseGeometry | None, source: str, target: str, *, budget: int, tolerance: float = 2e-5
-) -> list[list[list[int]]] | None:
-    """A (multi)polygon as [polygon][ring] delta-coded integer lon/lat pairs, simplified to `budget` vertices."""
+) -> list[list[str]] | None:
+    """A (multi)polygon as [polygon][ring] packed delta-coded lon/lat integers, simplified to `budget` vertices."""
     if geometry is None or geometry.is_empty:
         return None
     simple = _simplify(geometry, tolerance, budget)
@@ -465,10 +504,10 @@ def _rings(polygon: BaseGeometry) -> Iterator[np.ndarray]:
         yield np.asarray(ring.coords)[:-1]
 
 
-def _ring_ints(coords: np.ndarray) -> list[int]:
-    """A ring as flat [lon0, lat0, dlon1, dlat1, ...] integers in 1e-5 degree."""
+def _ring_ints(coords: np.ndarray) -> str:
+    """A ring as flat [lon0, lat0, dlon1, dlat1, ...] integers in 1e-5 degree, packed."""
     ints = np.rint(coords[:, :2] * SHAPE_SCALE).astype(np.int64)
-    return np.diff(ints, axis=0, prepend=0).ravel().tolist()
+    return pack_ints(np.diff(ints, axis=0, prepend=0).ravel())
 
 
 def _county_shapes(counties: pd.DataFrame, target: str, *, detailed: bool) -> list[dict[str, Any]]:

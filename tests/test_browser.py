@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import PageRun, synthetic_coverage, synthetic_points
 
-from mapgen import datum, facilities, sample
+from mapgen import datum, facilities, sample, webmap
 from mapgen.settings import Settings
 from mapgen.webmap import render_map
 
@@ -427,3 +427,11 @@ def test_gaps_layer_paints_the_counties_less_the_service_area(open_page: OpenPag
     assert red_at(*at(lon_gcj + 0.05, lat_gcj)) > 0  # 4.4 km east, still in the county: a gap
     assert red_at(*at(112.897, lat_gcj)) <= 0  # within reach but outside every county: not a gap
     assert red_at(*at(112.85, lat_gcj)) <= 0  # outside every county and every reach
+
+
+def test_js_reads_packed_integers_as_python_wrote_them(open_page: OpenPage, gaode_html: str) -> None:
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.integers(-300, 300, 500), rng.integers(-(2**40), 2**40, 50), [0, -1, 1]])
+    page = open_page(gaode_html).open()
+    read = page.evaluate("text => Array.from(window.mapgen.unpackInts(text))", webmap.pack_ints(values))
+    assert read == values.tolist()

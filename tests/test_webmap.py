@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import shapely
 from conftest import synthetic_coverage, synthetic_points
+from hypothesis import given
+from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
 from mapgen import facilities, sample, webmap
@@ -70,8 +72,8 @@ def test_station_positions_decode_exactly(inputs: tuple) -> None:
     for basemap, column in (("gaode", "gcj02"), ("osm", "wgs84")):
         data = page_data(webmap.render_map(points, coverage, Settings(basemap=basemap), sample=False))
         stations = data["stations"]
-        lon = np.cumsum(stations["lon"]) / 1e6
-        lat = np.cumsum(stations["lat"]) / 1e6
+        lon = np.cumsum(webmap.unpack_ints(stations["lon"])) / 1e6
+        lat = np.cumsum(webmap.unpack_ints(stations["lat"])) / 1e6
         assert data["datum"] == column
         np.testing.assert_allclose(lon, points[f"lon_{column}"], atol=6e-7)
         np.testing.assert_allclose(lat, points[f"lat_{column}"], atol=6e-7)
@@ -80,7 +82,7 @@ def test_station_positions_decode_exactly(inputs: tuple) -> None:
 def test_wgs_offsets_recover_true_positions(inputs: tuple) -> None:
     points, coverage = inputs
     stations = page_data(webmap.render_map(points, coverage, Settings(), sample=False))["stations"]
-    lon = (np.cumsum(stations["lon"]) + np.cumsum(stations["wgsLon"])) / 1e6
+    lon = (np.cumsum(webmap.unpack_ints(stations["lon"])) + np.cumsum(webmap.unpack_ints(stations["wgsLon"]))) / 1e6
     np.testing.assert_allclose(lon, points["lon_wgs84"], atol=6e-7)
 
 
@@ -183,7 +185,7 @@ def test_shapes_round_trip_within_a_few_metres() -> None:
     square = shapely.box(113.0, 28.0, 113.01, 28.01).difference(shapely.box(113.004, 28.004, 113.006, 28.006))
     encoded = webmap.encode_shape(square, "wgs84", "wgs84", budget=1000)
     assert encoded is not None and len(encoded) == 1 and len(encoded[0]) == 2
-    rings = [np.cumsum(np.reshape(ring, (-1, 2)), axis=0) / 1e5 for ring in encoded[0]]
+    rings = [np.cumsum(np.reshape(webmap.unpack_ints(ring), (-1, 2)), axis=0) / 1e5 for ring in encoded[0]]
     decoded = Polygon(rings[0], rings[1:])
     assert decoded.symmetric_difference(square).area < 1e-9
 
@@ -192,7 +194,7 @@ def test_shapes_keep_to_their_vertex_budget() -> None:
     circles = shapely.union_all(shapely.buffer(shapely.points(np.linspace(110, 114, 400), 28.0), 0.004))
     encoded = webmap.encode_shape(circles, "wgs84", "gcj02", budget=2000)
     assert encoded is not None
-    assert sum(len(ring) // 2 for polygon in encoded for ring in polygon) <= 2000
+    assert sum(len(webmap.unpack_ints(ring)) // 2 for polygon in encoded for ring in polygon) <= 2000
 
 
 @pytest.mark.parametrize(
@@ -249,3 +251,18 @@ def test_size_at_20000_stations() -> None:
     coverage = synthetic_coverage(points.iloc[:2000])
     html = webmap.render_map(points, coverage, Settings(), sample=False)
     assert len(html.encode("utf-8")) < 4_000_000
+
+
+@given(st.lists(st.integers(-(2**52), 2**52), max_size=200))
+def test_packed_integers_round_trip(values: list[int]) -> None:
+    text = webmap.pack_ints(np.array(values, dtype=np.int64))
+    assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert webmap.unpack_ints(text) == values
+
+
+def test_packed_deltas_are_small() -> None:
+    # A 32-gon ring of 1 km radius in 1e-5 degree: deltas of about +-90 take 2 characters each.
+    angles = np.linspace(0, 2 * np.pi, 33)[:-1]
+    ring = np.rint(np.column_stack([113 + 0.0098 * np.cos(angles), 28 + 0.009 * np.sin(angles)]) * 1e5)
+    deltas = np.diff(ring.astype(np.int64), axis=0).ravel()
+    assert len(webmap.pack_ints(deltas)) <= 2 * len(deltas)

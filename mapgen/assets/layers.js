@@ -200,7 +200,8 @@ var PointLayer = L.Canvas.extend({
 function decodeShape(shape) {
   if (!shape) return [];
   return shape.map(function (polygon) {
-    return polygon.map(function (ring) {
+    return polygon.map(function (packed) {
+      var ring = unpackInts(packed);
       var out = [];
       var x = 0;
       var y = 0;
@@ -215,7 +216,8 @@ function decodeShape(shape) {
 }
 
 /** A delta-coded integer ring as Web Mercator [x0, y0, x1, y1, ...], growing `box` to cover it. */
-function mercatorRing(ring, box) {
+function mercatorRing(packed, box) {
+  var ring = unpackInts(packed);
   var xy = new Float64Array(ring.length);
   var lon = 0;
   var lat = 0;

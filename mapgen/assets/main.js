@@ -562,6 +562,7 @@ App.prototype.api = function (ready) {
       return p ? { x: p.x, y: p.y } : null;
     },
     wgsToGcj: wgsToGcj,
+    unpackInts: unpackInts,
     gcjToWgs: gcjToWgs,
     openState: openState,
   };

@@ -6,7 +6,33 @@ var STATION_SCALE = 1e6;
 var METRES_PER_DEGREE = EARTH_RADIUS_M * Math.PI / 180;
 
 /** Running sums of delta-coded integers, plus an optional base array, as a Float64Array. */
-function undelta(deltas, base) {
+var DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+var DIGIT_VALUE = new Int8Array(128);
+for (var d = 0; d < DIGITS.length; d++) DIGIT_VALUE[DIGITS.charCodeAt(d)] = d;
+
+/** Integers from webmap.pack_ints's text: 5 bits a character, zigzag-signed. Arithmetic, not bit
+    operators, so values past 2^31 (a first longitude in 1e-6 degree, doubled) stay exact. */
+function unpackInts(text) {
+  if (typeof text !== 'string') return text || [];
+  var out = [];
+  var value = 0;
+  var scale = 1;
+  for (var i = 0; i < text.length; i++) {
+    var digit = DIGIT_VALUE[text.charCodeAt(i)];
+    value += (digit & 31) * scale;
+    if (digit & 32) {
+      scale *= 32;
+      continue;
+    }
+    out.push(value % 2 ? -(value + 1) / 2 : value / 2);
+    value = 0;
+    scale = 1;
+  }
+  return out;
+}
+
+function undelta(packed, base) {
+  var deltas = unpackInts(packed);
   var out = new Float64Array(deltas.length);
   var acc = 0;
   for (var i = 0; i < deltas.length; i++) {
