@@ -266,3 +266,9 @@ def test_packed_deltas_are_small() -> None:
     ring = np.rint(np.column_stack([113 + 0.0098 * np.cos(angles), 28 + 0.009 * np.sin(angles)]) * 1e5)
     deltas = np.diff(ring.astype(np.int64), axis=0).ravel()
     assert len(webmap.pack_ints(deltas)) <= 2 * len(deltas)
+
+
+@given(st.lists(st.lists(st.integers(-(2**40), 2**40), max_size=20), max_size=20))
+def test_packing_many_arrays_at_once_equals_packing_each(arrays: list[list[int]]) -> None:
+    as_arrays = [np.array(a, dtype=np.int64) for a in arrays]
+    assert webmap.pack_many(as_arrays) == [webmap.pack_ints(a) for a in as_arrays]
