@@ -137,7 +137,8 @@ def report(results: list[SizeResult], context: dict[str, Any]) -> str:
     lines += table(results, MAPGEN_COLUMNS)
     lines += ["", "## The naive folium map (baseline) and mapgen's advantage", ""]
     lines += table(results, NAIVE_COLUMNS)
-    lines += [f"- {r.stations:,}: {r.naive_note}" for r in results if r.naive_note]
+    notes = [f"- {r.stations:,}: {r.naive_note}" for r in results if r.naive_note]
+    lines += ["", *notes] if notes else []
     lines += ["", "## Detail (medians; per-run build times show the machine's noise)", "", *detail_table(results)]
     lines += ["", *_miss_lines(results)]
     return "\n".join(lines) + "\n"

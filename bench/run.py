@@ -184,7 +184,7 @@ def profiles(browser: Browser, result: SizeResult, stations: Path, demand: Path,
     return found
 
 
-def context(plan: Plan, browser: Browser, argv: list[str]) -> dict[str, Any]:
+def context(plan: Plan, browser: Browser, argv: list[str], revisions: tuple[str, str]) -> dict[str, Any]:
     """Machine, versions, date and method, for the head of the results."""
     versions = ", ".join(f"{name} {_version(name)}" for name in
                          ("shapely", "geopandas", "pandas", "numpy", "pyproj", "folium", "playwright"))  # fmt: skip
@@ -194,6 +194,9 @@ def context(plan: Plan, browser: Browser, argv: list[str]) -> dict[str, Any]:
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "python bench/run.py " + " ".join(argv),
+        "mapgen revision": f"{revisions[0]} (last commit that changed mapgen/), the same throughout the run"
+                           if revisions[0] == revisions[1] else
+                           f"{revisions[0]} at the start, {revisions[1]} at the end (mapgen/ changed during the run)",
         "machine": f"{os.cpu_count()} cores, {_cpu_model()}, {_memory_gib():.1f} GiB memory, {platform.platform()}",
         "versions": f"Python {platform.python_version()}, GEOS {shapely.geos_version_string}, {versions}, "
                     f"Chromium {browser.version}",
@@ -204,6 +207,18 @@ def context(plan: Plan, browser: Browser, argv: list[str]) -> dict[str, Any]:
                               + (", ".join(stubbed) or "none"),
         "method": "see bench/README.md; the step time limit was " + f"{plan.limit_s:.0f} s",
     }  # fmt: skip
+
+
+def revision() -> str:
+    """The last commit that changed mapgen/, and whether mapgen/ has uncommitted changes ('unknown' outside git)."""
+    try:
+        head = measure.run(["git", "log", "-1", "--format=%h", "--", "mapgen"], limit_s=30)
+        dirty = measure.run(["git", "status", "--porcelain", "--", "mapgen"], limit_s=30)
+    except OSError:
+        return "unknown"
+    if not head.ok or not head.output.strip():
+        return "unknown"
+    return head.output.strip() + (" with uncommitted changes in mapgen/" if dirty.output.strip() else "")
 
 
 def _version(name: str) -> str:
@@ -245,10 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     demand = synthetic.demand_file(plan.work, plan.demand)
     queries = synthetic.query_points(QUERIES)
     browser = Browser()
+    start = revision()
     try:
         baseline: dict[str, str] = {}
         sizes = [bench_size(browser, plan, size, demand, queries, baseline) for size in plan.sizes]
-        text = results.report(sizes, context(plan, browser, argv))
+        text = results.report(sizes, context(plan, browser, argv, (start, revision())))
     finally:
         browser.close()
     results.write(plan.out, text)
