@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mapgen import report
 from mapgen.errors import InputError
 from mapgen.settings import BASEMAPS, DATUMS, LANGS, Settings
 
@@ -56,6 +55,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from mapgen import report
     from mapgen.build import Inputs, build
 
     settings = _settings(args)
@@ -71,6 +71,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from mapgen import report
     from mapgen.reading import read_points
 
     read = read_points(args.files, kind=args.kind, crs=args.crs)
