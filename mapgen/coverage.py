@@ -19,6 +19,8 @@ TABLE_COLUMNS = (
     "adcode", "county", "prefecture", "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",
 )
+
+
 @dataclass(frozen=True)
 class Coverage:
     """The result of the analysis, in the shapes the reports and the map need."""
@@ -39,24 +41,20 @@ def analyse(
     shapes = _counties_in_metres(counties)
     x, y = projection.to_metres(stations["lon_wgs84"].to_numpy(float), stations["lat_wgs84"].to_numpy(float))
     reached = disks.reach(x, y, radius, shapes)
-    table = _table(counties, shapes, reached, stations, offices, demand, radius, x, y)
+    distance = None if demand is None else _demand_reach(demand, x, y)
+    table = _table(counties, shapes, reached, stations, offices, demand, distance, radius)
     return Coverage(
         table=table,
         counties=counties,
-        service_area=_to_wgs84(reached.once),
-        cross_area=_to_wgs84(reached.twice),
-        gaps=_gaps(counties, shapes, reached.once, table, demand, x, y, radius),
+        service_area=projection.geometry_to_degrees(reached.once),
+        cross_area=projection.geometry_to_degrees(reached.twice),
+        gaps=_gaps(counties, shapes, reached.once, table, demand, distance, radius),
     )
 
 
 def _counties_in_metres(counties: gpd.GeoDataFrame) -> list[BaseGeometry]:
     shapes = np.asarray(counties.geometry.array, dtype=object)
     return list(projection.geometry_to_metres(datum.convert_geometry(shapes, "gcj02", "wgs84")))
-
-
-def _to_wgs84(geometry: BaseGeometry) -> BaseGeometry:
-    """Unproject for output; no simplification, since a service area's 32-gon edges are already 200 m long."""
-    return projection.geometry_to_degrees(geometry)
 
 
 def _demand_reach(
@@ -74,7 +72,7 @@ def _demand_reach(
 def _table(
     counties: gpd.GeoDataFrame, shapes: list[BaseGeometry], reached: disks.Reach,
     stations: pd.DataFrame, offices: pd.DataFrame, demand: pd.DataFrame | None,
-    radius: float, x: NDArray[np.float64], y: NDArray[np.float64],
+    distance: NDArray[np.float64] | None, radius: float,
 ) -> pd.DataFrame:
     table = pd.DataFrame({
         "adcode": counties["adcode"].to_numpy(str),
@@ -83,13 +81,13 @@ def _table(
     })
     table["stations"] = table["adcode"].map(stations["adcode"].value_counts()).fillna(0).astype(int)
     table["offices"] = table["adcode"].map(offices["adcode"].value_counts()).fillna(0).astype(int)
-    table["area_km2"] = np.array([s.area for s in shapes]) / 1e6
+    table["area_km2"] = shapely.area(np.array(shapes, dtype=object)) / 1e6
     table["covered_km2"] = reached.once_m2 / 1e6
     table["cross_km2"] = reached.twice_m2 / 1e6
     table["demand_total"] = np.nan
     table["demand_covered"] = np.nan
-    if demand is not None:
-        weighted = demand.assign(covered=(_demand_reach(demand, x, y) <= radius) * demand["weight"])
+    if demand is not None and distance is not None:
+        weighted = demand.assign(covered=(distance <= radius) * demand["weight"])
         sums = weighted.groupby("adcode")[["weight", "covered"]].sum()
         table["demand_total"] = table["adcode"].map(sums["weight"]).fillna(0.0)
         table["demand_covered"] = table["adcode"].map(sums["covered"]).fillna(0.0)
@@ -111,10 +109,10 @@ def _percentages(table: pd.DataFrame) -> pd.DataFrame:
 
 def _gaps(
     counties: gpd.GeoDataFrame, shapes: list[BaseGeometry], covered: BaseGeometry, table: pd.DataFrame,
-    demand: pd.DataFrame | None, x: NDArray[np.float64], y: NDArray[np.float64], radius: float,
+    demand: pd.DataFrame | None, distance: NDArray[np.float64] | None, radius: float,
 ) -> gpd.GeoDataFrame:
-    if demand is not None:
-        return _demand_gaps(demand, _demand_reach(demand, x, y), radius)
+    if demand is not None and distance is not None:
+        return _demand_gaps(demand, distance, radius)
     uncovered = [_polygons_only(g) for g in _minus(shapes, covered)]
     rows = table.iloc[: len(counties)]
     frame = pd.DataFrame({
@@ -123,8 +121,8 @@ def _gaps(
         "prefecture": counties["prefecture"].to_numpy(str),
         "uncovered_km2": np.round((rows["area_km2"] - rows["covered_km2"]).to_numpy(float), 3),
     })
-    geometry = [_to_wgs84(g) for g in uncovered]
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+    geometry = projection.geometry_to_degrees(np.array(uncovered, dtype=object))
+    return gpd.GeoDataFrame(frame, geometry=list(geometry), crs="EPSG:4326")
 
 
 def _minus(shapes: list[BaseGeometry], covered: BaseGeometry) -> NDArray[np.object_]:
