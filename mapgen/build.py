@@ -73,7 +73,8 @@ def read_inputs(inputs: Inputs, settings: Settings) -> dict[str, ReadResult]:
     reject_shared_ids(reads["station"], reads["office"])
     if inputs.demand is not None:
         reads["demand"] = read_points([inputs.demand], kind="demand", crs=settings.crs)
-    for kind, files in (("station", inputs.stations), ("office", inputs.offices)):
+    demand = [inputs.demand] if inputs.demand is not None else []
+    for kind, files in (("station", inputs.stations), ("office", inputs.offices), ("demand", demand)):
         if files and reads[kind].points.empty:
             names = ", ".join(str(f) for f in files)
             msg = f"{names}: no valid {kind} row ({len(reads[kind].rejects)} rejected; run `mapgen validate`)"

@@ -83,7 +83,7 @@ def test_same_inputs_give_byte_identical_outputs(files, tmp_path):
     assert snapshot(files["out"]) == first
 
 
-@pytest.mark.parametrize("breakage", ["missing", "no coordinates", "no valid row", "unknown county"])
+@pytest.mark.parametrize("breakage", ["missing", "no coordinates", "no valid row", "unknown county", "no demand"])
 def test_failed_build_leaves_previous_outputs_untouched(files, capsys, breakage):
     assert build(files) == 0
     before = snapshot(files["out"])
@@ -95,6 +95,8 @@ def test_failed_build_leaves_previous_outputs_untouched(files, capsys, breakage)
         files["stations"].write_text("名称,地址\n站,路\n", encoding="utf-8")
     elif breakage == "no valid row":
         files["stations"].write_text("名称,经度,纬度\n站,1,2\n", encoding="utf-8")
+    elif breakage == "no demand":
+        files["demand"].write_text("经度,纬度,人数\n116.4,39.9,5\n", encoding="utf-8")
     else:
         extra = ["--county", "不存在县"]
     assert build(files, *extra) == 2
