@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,21 +139,23 @@ def write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> Non
 
 def stations_file(work: Path, size: int, *, seed: int = 2024) -> Path:
     """The station CSV of `size` points in `work`, generated once and reused while the generator is unchanged."""
-    path = work / f"stations_{size}_v{GENERATOR_VERSION}_s{seed}.csv"
-    if not path.exists():
-        rng = np.random.default_rng([seed, size])
-        lon, lat = scatter(clusters(size, rng), rng)
-        write_csv(path, STATION_HEADER, station_rows(lon, lat, rng))
-    return path
+    return _points_file(work / f"stations_{size}_v{GENERATOR_VERSION}_s{seed}.csv", size, seed,
+                        STATION_HEADER, station_rows)
 
 
 def demand_file(work: Path, size: int, *, seed: int = 7) -> Path:
     """The demand CSV of `size` points in `work`, generated once."""
-    path = work / f"demand_{size}_v{GENERATOR_VERSION}_s{seed}.csv"
+    return _points_file(work / f"demand_{size}_v{GENERATOR_VERSION}_s{seed}.csv", size, seed,
+                        DEMAND_HEADER, demand_rows)
+
+
+def _points_file(path: Path, size: int, seed: int, header: tuple[str, ...],
+                 rows: Callable[[np.ndarray, np.ndarray, np.random.Generator], list[list[str]]]) -> Path:
+    """Write `size` clustered points to `path` unless it is already there."""
     if not path.exists():
         rng = np.random.default_rng([seed, size])
         lon, lat = scatter(clusters(size, rng), rng)
-        write_csv(path, DEMAND_HEADER, demand_rows(lon, lat, rng))
+        write_csv(path, header, rows(lon, lat, rng))
     return path
 
 
