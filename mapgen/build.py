@@ -12,18 +12,23 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapgen import datum, disks, geography, output, projection
+from mapgen import datum, disks, geography, output, outputset, projection
 from mapgen.coverage import Coverage, analyse
 from mapgen.errors import InputError
+from mapgen.manifest import manifest_json
+from mapgen.outputset import MANIFEST
+from mapgen.progress import Progress
 from mapgen.reading import ReadResult, read_points, reject_shared_ids
 from mapgen.settings import Settings
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "geodata" / "sample"
+SAMPLE_DIR = geography.GEODATA / "sample"
 STATION_PROPERTIES = (
     "kind", "id", "name", "type", "address", "hours", "phone", "facilities", "adcode", "county", "prefecture",
     "lon_gcj02", "lat_gcj02",
 )
 REJECT_COLUMNS = ("file", "row", "id", "name", "column", "value", "reason")
+# A county map shows the stations this close to the county too: workers near a border walk across it.
+NEARBY_M = 30_000.0
 T = TypeVar("T")
 
 
@@ -63,34 +68,49 @@ def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
     return value
 
 
-def read_inputs(inputs: Inputs, settings: Settings) -> dict[str, ReadResult]:
+def read_inputs(inputs: Inputs, settings: Settings, progress: Progress | None = None) -> dict[str, ReadResult]:
     """Read stations, offices and demand; fail as unusable when no station or office survives."""
     inputs = inputs.resolved()
-    reads = {
-        "station": read_points(inputs.stations, kind="station", crs=settings.crs),
-        "office": read_points(inputs.offices, kind="office", crs=settings.crs),
-    }
-    reject_shared_ids(reads["station"], reads["office"])
-    if inputs.demand is not None:
-        reads["demand"] = read_points([inputs.demand], kind="demand", crs=settings.crs)
     demand = [inputs.demand] if inputs.demand is not None else []
-    for kind, files in (("station", inputs.stations), ("office", inputs.offices), ("demand", demand)):
-        if files and reads[kind].points.empty:
-            names = ", ".join(str(f) for f in files)
+    files = {"station": inputs.stations, "office": inputs.offices, "demand": demand}
+    reads = {}
+    for kind, paths in files.items():
+        if kind != "demand" or paths:
+            if progress is not None:
+                progress.step(f"reading {kind} files")
+            reads[kind] = read_points(paths, kind=kind, crs=settings.crs)
+    _sort_kinds(reads)
+    reject_shared_ids(reads["station"], reads["office"])
+    for kind, paths in files.items():
+        if paths and reads[kind].points.empty:
+            names = ", ".join(str(f) for f in paths)
             msg = f"{names}: no valid {kind} row ({len(reads[kind].rejects)} rejected; run `mapgen validate`)"
             raise InputError(msg)
     return reads
 
 
-def build(inputs: Inputs, settings: Settings) -> BuildResult:
+def _sort_kinds(reads: dict[str, ReadResult]) -> None:
+    """Move rows that say they are offices into the offices, and stations into the stations."""
+    for kind, other in (("station", "office"), ("office", "station")):
+        points = reads[kind].points
+        moved = (points["kind"] == other).to_numpy()
+        if moved.any():
+            reads[other].points = pd.concat([reads[other].points, points[moved]], ignore_index=True)
+            reads[kind].points = points[~moved].reset_index(drop=True)
+
+
+def build(inputs: Inputs, settings: Settings, *, quiet: bool = False) -> BuildResult:
     """Run a whole build; outputs are written only when every stage succeeded."""
     timings: dict[str, float] = {}
-    output.check_out_dir(settings.out_dir)
+    outputset.check_out_dir(settings.out_dir)
     county = geography.find_county(settings.county) if settings.county else None
-    reads = _timed(timings, "read", lambda: read_inputs(inputs, settings))
-    coverage = _timed(timings, "analyse", lambda: _analyse(reads, settings))
-    result = BuildResult(reads, coverage, timings)
-    _timed(timings, "write", lambda: _write(result, settings, county, inputs.sample))
+    with Progress(5 if inputs.demand is not None else 4, quiet=quiet) as progress:
+        reads = _timed(timings, "read", lambda: read_inputs(inputs, settings, progress))
+        progress.step("service areas and coverage")
+        coverage = _timed(timings, "analyse", lambda: _analyse(reads, settings))
+        result = BuildResult(reads, coverage, timings)
+        progress.step("map page and reports")
+        _timed(timings, "write", lambda: _write(result, settings, county, inputs.sample))
     return result
 
 
@@ -112,25 +132,31 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
         "rejects.csv": _rejects_csv(result.reads),
         "gaps.geojson": output.geojson_text(output.frame_features(result.coverage.gaps)),
     }
-    output.write_outputs(settings.out_dir, files)
+    files[MANIFEST] = manifest_json(result.reads, settings, list(files), sample=sample)
+    outputset.publish(settings.out_dir, files)
 
 
 def _scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
            radius_m: float) -> tuple[pd.DataFrame, Coverage]:
-    """Narrow the map to one county: its polygon, the points whose reach touches it, and their reach."""
+    """Narrow the map to one county: its polygon, its reach, and every station a worker there could go to.
+
+    Stations up to NEARBY_M from the county are shown, so that nearest-station answers near the border are
+    right; only those whose reach touches the county add to its drawn service area.
+    """
     if county is None:
         return points, coverage
     counties = coverage.counties[coverage.counties["adcode"] == county].reset_index(drop=True)
     outline = projection.geometry_to_metres(datum.convert_geometry(counties.geometry.iloc[0], "gcj02", "wgs84"))
     x, y = projection.to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
-    near = shapely.dwithin(outline, shapely.points(x, y), radius_m)
-    stations = near & (points["kind"] == "station").to_numpy()
-    reach = disks.reach(x[stations], y[stations], radius_m, [outline])
+    station = (points["kind"] == "station").to_numpy()
+    reaching = shapely.dwithin(outline, shapely.points(x, y), radius_m)
+    nearby = shapely.dwithin(outline, shapely.points(x, y), max(NEARBY_M, radius_m)) & station
+    reach = disks.reach(x[reaching & station], y[reaching & station], radius_m, [outline])
     gaps = coverage.gaps[coverage.gaps["adcode"] == county] if "adcode" in coverage.gaps else coverage.gaps
     scoped = replace(coverage, counties=counties, gaps=gaps.reset_index(drop=True),
                      service_area=projection.geometry_to_degrees(reach.once),
                      cross_area=projection.geometry_to_degrees(reach.twice))
-    return points[near].reset_index(drop=True), scoped
+    return points[reaching | nearby].reset_index(drop=True), scoped
 
 
 def _stations_geojson(points: pd.DataFrame) -> str:

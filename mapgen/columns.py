@@ -41,6 +41,8 @@ COLUMNS: tuple[Column, ...] = (
            "所属区县（可选，用于核对坐标）", "county (optional, checked against the position)"),
     Column("note", "备注", ("note", "notes", "remark", "remarks", "备注", "说明"),
            "备注", "note"),
+    Column("kind", "kind", ("kind",),
+           "station 或 office（mapgen 输出的 stations.geojson 带此列）", "station or office (as in stations.geojson)"),
     Column("weight", "人数", ("workers", "weight", "人数", "权重"),
            "需求点的户外劳动者人数（仅需求文件）", "workers at a demand point (demand files only)"),
 )

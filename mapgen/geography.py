@@ -21,7 +21,15 @@ from mapgen import datum, projection
 from mapgen.errors import InputError
 
 PROVINCE_ADCODE = "430000"  # Hunan, in coverage.csv's province row and the source data
-GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+
+
+def geodata_dir() -> Path:
+    """The bundled geodata folder: inside an installed wheel, else the checkout's top-level geodata/."""
+    installed = Path(__file__).resolve().parent / "_geodata"
+    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "geodata"
+
+
+GEODATA = geodata_dir()
 COUNTIES_FILE = GEODATA / "hunan_counties.geojson"
 COUNTY_SEATS_FILE = GEODATA / "county_seats.csv"
 PREFECTURE_SEATS_FILE = GEODATA / "prefecture_seats.csv"

@@ -6,19 +6,14 @@ import csv
 import io
 import json
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
-from mapgen.errors import InputError
+from numpy.typing import NDArray
 
 # Excel runs a cell starting with one of these as a formula; untrusted text gets a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,10 +69,38 @@ def frame_features(frame: gpd.GeoDataFrame) -> list[dict[str, object]]:
     properties = frame.drop(columns=frame.geometry.name)
     columns = {name: [_plain(v) for v in properties[name].astype(object).where(properties[name].notna(), None)]
                for name in properties.columns}
-    rounded = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, _COORD_DECIMALS))
-    shapes = [json.loads(text) for text in shapely.to_geojson(rounded)]
+    shapes = [_geometry_json(shape) for shape in _on_grid(frame.geometry.to_numpy())]
     return [{"type": "Feature", "properties": {name: values[i] for name, values in columns.items()},
              "geometry": shape} for i, shape in enumerate(shapes)]
+
+
+def _on_grid(geometry: NDArray[np.object_]) -> NDArray[np.object_]:
+    """Geometries on the 1e-7 degree grid, valid (OGC), exterior rings counter-clockwise (RFC 7946 §3.1.6)."""
+    # Plain rounding can move a vertex across an edge passing within a centimetre of it (and unprojecting a
+    # valid metric outline to degrees already can): snap rounding instead nodes such edges, keeping polygons
+    # valid. It refuses invalid input, so that is repaired first, polygons staying polygons (no stray lines).
+    invalid = ~shapely.is_valid(geometry) & ~shapely.is_missing(geometry)
+    repaired = geometry.copy()
+    repaired[invalid] = shapely.make_valid(geometry[invalid], method="structure", keep_collapsed=False)
+    snapped = shapely.set_precision(repaired, 10.0**-_COORD_DECIMALS)
+    # A repair or a collapsed part may leave a single polygon: keep each feature's declared geometry type.
+    single = (shapely.get_type_id(geometry) == shapely.GeometryType.MULTIPOLYGON) & (
+        shapely.get_type_id(snapped) == shapely.GeometryType.POLYGON)
+    snapped[single] = [shapely.MultiPolygon() if part.is_empty else shapely.MultiPolygon([part])
+                       for part in snapped[single]]
+    # GEOS writes shells clockwise; RFC 7946 wants them counter-clockwise and holes clockwise.
+    oriented: NDArray[np.object_] = shapely.orient_polygons(snapped, exterior_cw=False)
+    return oriented
+
+
+def _geometry_json(geometry: shapely.Geometry | None) -> dict[str, object] | None:
+    """RFC 7946 geometry object; an empty one has empty coordinates (GEOS writes `[[]]`: a ring of nothing)."""
+    if geometry is None:
+        return None
+    if geometry.is_empty and not isinstance(geometry, shapely.GeometryCollection):
+        return {"type": geometry.geom_type, "coordinates": []}
+    shape: dict[str, object] = json.loads(shapely.to_geojson(geometry))
+    return shape
 
 
 def point_features_text(properties: Mapping[str, Sequence[object]], lon: Sequence[float], lat: Sequence[float]) -> str:
@@ -112,36 +135,3 @@ def _encode_column(name: str, values: Sequence[object]) -> list[str]:
             text = cache[hashable] = key + json.dumps(_plain(value), ensure_ascii=False)
         out.append(text)
     return out
-
-
-def check_out_dir(out_dir: Path) -> None:
-    """Fail early, before any work, when the output directory cannot be one."""
-    existing = next((p for p in (out_dir, *out_dir.parents) if p.exists()), None)
-    if existing is not None and not existing.is_dir():
-        msg = f"{out_dir}: cannot write outputs there: {existing} is a file, not a directory"
-        raise InputError(msg)
-    if existing is not None and not os.access(existing, os.W_OK):
-        msg = f"{out_dir}: cannot write outputs there: {existing} is not writable"
-        raise InputError(msg)
-
-
-def write_outputs(out_dir: Path, files: Mapping[str, str]) -> None:
-    """Write every file to a temporary folder beside `out_dir`, then move them all into place."""
-    check_out_dir(out_dir)
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".mapgen-", dir=out_dir.parent))
-    except OSError as error:
-        msg = f"{out_dir}: cannot write outputs there ({error.strerror})"
-        raise InputError(msg) from error
-    try:
-        for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8", newline="")
-        out_dir.mkdir(exist_ok=True)
-        for name in files:
-            os.replace(staging / name, out_dir / name)
-    except OSError as error:
-        msg = f"{out_dir}: writing the outputs failed ({error.strerror})"
-        raise InputError(msg) from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

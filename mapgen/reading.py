@@ -18,7 +18,9 @@ from mapgen import datum, geography
 from mapgen.columns import aliases_of, match_headers, normalise_header
 from mapgen.coords import CoordinateError, parse_coordinate
 from mapgen.errors import InputError
+from mapgen.settings import DATUMS
 from mapgen.tables import Table, load_table
+from mapgen.template import EXAMPLE as TEMPLATE_EXAMPLE
 
 KINDS = ("station", "office", "demand")
 TEXT_FIELDS = ("type", "address", "hours", "phone", "note")
@@ -34,6 +36,9 @@ _HUNAN_BOX = (108.0, 115.5, 24.0, 31.0)
 _SERIAL_HEADERS = ("序号",)
 _DATUM_WORDS = {"wgs84": ("wgs84", "wgs", "gps"), "gcj02": ("gcj02", "gcj", "火星", "高德", "amap"),
                 "bd09": ("bd09", "百度", "baidu")}
+# RFC 7946: GeoJSON positions are WGS-84. Every other format defaults to Amap's GCJ-02.
+_FORMAT_DATUM = {".geojson": "wgs84", ".json": "wgs84"}
+_KIND_WORDS = {"station": "station", "站点": "station", "驿站": "station", "office": "office", "工会": "office"}
 # Points this close outside the bundled (simplified) border are accepted and given the nearest county.
 BORDER_TOLERANCE_KM = 0.3
 
@@ -68,40 +73,62 @@ class ReadResult:
     rejects: list[Reject] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     rows_read: int = 0
+    datums: dict[str, str] = field(default_factory=dict)  # file -> the datum its coordinates were read in
 
 
-def read_points(paths: Sequence[Path], *, kind: str, crs: str) -> ReadResult:
-    """Read files of one kind (`station`, `office` or `demand`) whose coordinates are in datum `crs`."""
+def read_points(paths: Sequence[Path], *, kind: str, crs: str | None = None) -> ReadResult:
+    """Read files of one kind (`station`, `office` or `demand`).
+
+    Each file is read in its own datum: the one its coordinate headers name (经度（WGS-84）), else `crs`,
+    else its format's (GeoJSON: WGS-84 by RFC 7946; CSV and XLSX: GCJ-02, as Amap gives).
+    """
     if kind not in KINDS:
         msg = f"`kind` was {kind!r} but is expected to be one of {KINDS}"
+        raise ValueError(msg)
+    if crs is not None and crs not in DATUMS:
+        msg = f"`crs` was {crs!r} but is expected to be one of {DATUMS} or None"
         raise ValueError(msg)
     result = ReadResult(points=pd.DataFrame(columns=list(POINT_COLUMNS)))
     parsed = [_parse_table(load_table(path), kind, crs, result) for path in paths]
     candidates = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
     if len(candidates):
-        result.points = _deduplicate(_place(candidates, kind=kind, crs=crs, result=result), kind, result)
+        result.points = _deduplicate(_place(candidates, kind=kind, result=result), kind, result)
     order = {str(path): index for index, path in enumerate(paths)}
     result.rejects.sort(key=lambda r: (order[r.file], r.row))
     result.notices.sort(key=lambda n: (order[n.file], n.row))
     return result
 
 
-def _columns(table: Table, kind: str, crs: str) -> dict[str, int]:
+def _columns(table: Table, kind: str, crs: str | None) -> tuple[dict[str, int], str]:
+    """The table's known columns and the datum of its coordinates."""
     columns = match_headers(list(table.headers))
+    own = _own_output_columns(table)
+    if own:
+        return {**columns, **own}, "gcj02"
     missing = [key for key in _REQUIRED[kind] if key not in columns]
     if missing:
         accepted = "; ".join(f"{key}: {aliases_of(key)}" for key in missing)
         msg = f"{table.path}: no {' or '.join(missing)} column (accepted headers: {accepted})"
         raise InputError(msg)
-    for key in ("lon", "lat"):
-        header = table.headers[columns[key]]
-        named = header_datum(header)
-        if named is not None and named != crs:
+    named = {key: header_datum(table.headers[columns[key]]) for key in ("lon", "lat")}
+    for key, header_crs in named.items():
+        if header_crs is not None and crs is not None and header_crs != crs:
             # Reading such a file in the wrong datum would move every station by 500-700 m.
-            msg = (f"{table.path}: column {header!r} says its coordinates are {named} but the build reads "
-                   f"them as {crs}; pass --crs {named} (or rename the column if it is mislabelled)")
+            header = table.headers[columns[key]]
+            msg = (f"{table.path}: column {header!r} says its coordinates are {header_crs} but the build reads "
+                   f"them as {crs}; pass --crs {header_crs} (or rename the column if it is mislabelled)")
             raise InputError(msg)
-    return columns
+    if named["lon"] is not None and named["lat"] is not None and named["lon"] != named["lat"]:
+        msg = f"{table.path}: the longitude and latitude columns name different datums ({named['lon']}, {named['lat']})"
+        raise InputError(msg)
+    return columns, named["lon"] or named["lat"] or crs or _FORMAT_DATUM.get(table.path.suffix.lower(), "gcj02")
+
+
+def _own_output_columns(table: Table) -> dict[str, int]:
+    """Columns of mapgen's own GeoJSON (stations.geojson), which carries exact GCJ-02 positions: read those back."""
+    if table.path.suffix.lower() not in _FORMAT_DATUM or not {"lon_gcj02", "lat_gcj02"} <= set(table.headers):
+        return {}
+    return {"lon": table.headers.index("lon_gcj02"), "lat": table.headers.index("lat_gcj02")}
 
 
 def header_datum(header: str) -> str | None:
@@ -151,9 +178,10 @@ class _Rejecter:
             self.result.rejects.append(Reject(str(self.table.path), row.row, row.id, row.name, header, value, why))
 
 
-def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.DataFrame:
+def _parse_table(table: Table, kind: str, crs: str | None, result: ReadResult) -> pd.DataFrame:
     """Parse a table's non-blank rows column by column; reject rows with no name or no readable position."""
-    columns = _columns(table, kind, crs)
+    columns, file_datum = _columns(table, kind, crs)
+    result.datums[str(table.path)] = file_datum
     width = max([len(table.headers), *(len(cells) for _, cells in table.rows)])
     grid = [cells + [None] * (width - len(cells)) for _, cells in table.rows]
     texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}
@@ -164,13 +192,16 @@ def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.Da
                           "facilities_text": texts.get("facilities", [""] * len(grid)),
                           "county_declared": texts.get("county", [""] * len(grid)),
                           "lon_text": texts["lon"], "lat_text": texts["lat"],
-                          "weight_text": texts.get("weight", [""] * len(grid))})[~blank].reset_index(drop=True)
+                          "weight_text": texts.get("weight", [""] * len(grid)),
+                          "kind_declared": texts.get("kind", [""] * len(grid))})[~blank].reset_index(drop=True)
     result.rows_read += len(frame)
     reject = _Rejecter(table, columns, frame.rename(columns={"lon_text": "lon", "lat_text": "lat",
                                                              "weight_text": "weight"}), result)
     bad = np.zeros(len(frame), dtype=bool)
     if kind != "demand":
         bad = _flag(bad, frame["name"].to_numpy(str) == "", reject, "name", "missing name")
+        bad = _flag(bad, frame["name"].to_numpy(str) == TEMPLATE_EXAMPLE["name"], reject, "name",
+                    "the template's example row: delete it and list real stations")
     for key in ("lon", "lat"):
         values, errors = _coordinates(frame[f"{key}_text"])
         bad = _flag(bad, frame[f"{key}_text"].to_numpy(str) == "", reject, key, "missing coordinate")
@@ -184,7 +215,7 @@ def _parse_table(table: Table, kind: str, crs: str, result: ReadResult) -> pd.Da
     if "id" in columns and normalise_header(table.headers[columns["id"]]) in _SERIAL_HEADERS:
         # A serial number restarts at 1 in every county's list: it identifies a row only within its file.
         frame.loc[frame["id_given"], "id"] = table.path.stem + "-" + frame["id"][frame["id_given"]]
-    frame["source"] = str(table.path)
+    frame["source"], frame["datum"] = str(table.path), file_datum
     frame["lon_header"], frame["lat_header"] = table.headers[columns["lon"]], table.headers[columns["lat"]]
     return frame
 
@@ -264,12 +295,9 @@ def _fmt(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
-def _place(frame: pd.DataFrame, *, kind: str, crs: str, result: ReadResult) -> pd.DataFrame:
+def _place(frame: pd.DataFrame, *, kind: str, result: ReadResult) -> pd.DataFrame:
     """Convert datums, join counties, reject points outside Hunan, and give rows without an id one."""
-    frame = _unswap(frame, result)
-    lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
-    frame["lon_gcj02"], frame["lat_gcj02"] = datum.convert(lon, lat, crs, "gcj02")
-    frame["lon_wgs84"], frame["lat_wgs84"] = datum.convert(lon, lat, crs, "wgs84")
+    frame = _to_both_datums(_unswap(frame, result))
     where = geography.locate(frame["lon_gcj02"].to_numpy(float), frame["lat_gcj02"].to_numpy(float))
     outside = where["outside_km"].to_numpy(float) > BORDER_TOLERANCE_KM
     for row, km in zip(frame[outside].itertuples(index=False), where["outside_km"][outside], strict=True):
@@ -284,11 +312,30 @@ def _place(frame: pd.DataFrame, *, kind: str, crs: str, result: ReadResult) -> p
         frame[key] = where[key].astype(str).to_numpy()
     frame = frame[~outside].reset_index(drop=True)
     _check_counties(frame, result)
-    frame["kind"] = kind
+    frame["kind"] = _kinds(frame["kind_declared"], kind)
     frame["facilities"] = _lists(frame["facilities_text"])
     missing = frame["id"].to_numpy(str) == ""
     frame.loc[missing, "id"] = [_derived_id(kind, r.name, r.lon, r.lat) for r in frame[missing].itertuples()]
     return frame
+
+
+def _to_both_datums(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add GCJ-02 and WGS-84 positions, converting each file's rows from the datum it was read in."""
+    for name in ("lon_gcj02", "lat_gcj02", "lon_wgs84", "lat_wgs84"):
+        frame[name] = np.nan
+    for crs, rows in frame.groupby("datum", sort=True).groups.items():
+        lon, lat = frame.loc[rows, "lon"].to_numpy(float), frame.loc[rows, "lat"].to_numpy(float)
+        for target in ("gcj02", "wgs84"):
+            frame.loc[rows, f"lon_{target}"], frame.loc[rows, f"lat_{target}"] = datum.convert(lon, lat, crs, target)
+    return frame
+
+
+def _kinds(declared: pd.Series, kind: str) -> NDArray[np.str_]:
+    """Each row's kind: a station or office row may say which it is (mapgen's own stations.geojson does)."""
+    if kind == "demand":
+        return np.full(len(declared), kind)
+    said = declared.str.strip().str.lower().map(_KIND_WORDS)
+    return said.fillna(kind).to_numpy(str)
 
 
 def _lists(texts: pd.Series) -> list[tuple[str, ...]]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from mapgen.columns import COLUMNS, Column
 from mapgen.errors import InputError
+from mapgen.outputset import new_file_mode
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -31,13 +32,16 @@ _FORMATTED_ROWS = 2000
 _FIXED_DATE = datetime(2024, 1, 1)
 
 
-def write_template(path: Path) -> None:
-    """Write the template workbook atomically to `path`."""
+def write_template(path: Path, *, force: bool = False) -> None:
+    """Write the template workbook atomically to `path`; an existing file is replaced only with `force`."""
     import openpyxl
     from openpyxl.styles import Font
 
     if path.suffix.lower() != ".xlsx":
         msg = f"{path}: the template is an Excel workbook; give a path ending in .xlsx"
+        raise InputError(msg)
+    if path.exists() and not force:
+        msg = f"{path}: already exists (it may be a filled-in list); pass --force to replace it"
         raise InputError(msg)
     book = openpyxl.Workbook()
     sheet = book.active
@@ -76,12 +80,21 @@ def _instructions(sheet: Worksheet, columns: dict[str, Column]) -> None:
 
 
 def _save(book: Workbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=path.parent)
+    """Save through a temporary file beside `path`, with the permissions a new file normally gets."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=path.parent)
+    except OSError as error:
+        msg = f"{path}: cannot write there ({error.strerror})"
+        raise InputError(msg) from error
     os.close(handle)
     try:
         book.save(temporary)
+        os.chmod(temporary, new_file_mode())  # mkstemp makes 0600; a template is meant to be shared
         os.replace(temporary, path)
+    except OSError as error:
+        msg = f"{path}: cannot write there ({error.strerror})"
+        raise InputError(msg) from error
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)

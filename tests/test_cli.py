@@ -13,7 +13,7 @@ from mapgen import datum
 from mapgen.cli import main
 from mapgen.reading import read_points
 
-OUTPUTS = ("index.html", "stations.geojson", "coverage.csv", "rejects.csv", "gaps.geojson")
+OUTPUTS = ("index.html", "stations.geojson", "coverage.csv", "rejects.csv", "gaps.geojson", "manifest.json")
 MILUO = (113.067251, 28.806881)
 
 
@@ -135,6 +135,12 @@ def test_template_round_trips_through_the_reader(tmp_path):
     assert book.sheetnames == ["站点", "填写说明"]
     assert [c.value for c in book["站点"][1]][:4] == ["编号", "站点名称", "经度", "纬度"]
     assert book["站点"]["A500"].number_format == "@"  # ids typed far down keep leading zeros
+    untouched = read_points([path], kind="station", crs="gcj02")
+    assert untouched.points.empty
+    assert [(r.row, r.column) for r in untouched.rejects] == [(2, "站点名称")]
+    assert "template's example row" in untouched.rejects[0].reason
+    book["站点"]["B2"] = "汨罗市城区环卫工人暖心驿站"  # a union fills the row in with a real station
+    book.save(path)
     result = read_points([path], kind="station", crs="gcj02")
     assert len(result.points) == 1 and not result.rejects
     assert result.points.iloc[0]["county"] == "汨罗市"

@@ -126,5 +126,5 @@ def test_prefecture_seats():
 
 def test_rebuild_is_byte_identical(tmp_path):
     geodata.build(tmp_path)
-    for name in ("hunan_counties.geojson", "county_seats.csv", "prefecture_seats.csv", "README.md"):
+    for name in ("hunan_counties.geojson", "county_seats.csv", "prefecture_seats.csv", "README.md", "sources.json"):
         assert (tmp_path / name).read_bytes() == (GEODATA / name).read_bytes(), name
