@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from mapgen.errors import InputError
 MANIFEST = "manifest.json"
 _STAGING = ".mapgen-staging-"
 # Signals that would stop the process half-way through moving files into place; held back for that moment.
-_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+_HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -172,13 +173,20 @@ def _prune_empty(out_dir: Path, folder: Path) -> None:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Delay Ctrl-C and termination while files move, so that the set is never left half-replaced."""
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
-    except (AttributeError, ValueError):  # no signal masks on this platform, or not the main thread
+    """Delay Ctrl-C and termination while files move, so that the set is never left half-replaced.
+
+    Python-level handlers, not a signal mask: threads started by numerical libraries keep the signals
+    unblocked, and Python would then still interrupt the main thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    received: list[int] = []
+    previous = {number: signal.signal(number, lambda got, _frame: received.append(got)) for number in _HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in received:
+            signal.raise_signal(number)  # now that the set is whole, as if it had arrived just after

@@ -38,6 +38,8 @@ _DATUM_WORDS = {"wgs84": ("wgs84", "wgs", "gps"), "gcj02": ("gcj02", "gcj", "火
                 "bd09": ("bd09", "百度", "baidu")}
 # RFC 7946: GeoJSON positions are WGS-84. Every other format defaults to Amap's GCJ-02.
 _FORMAT_DATUM = {".geojson": "wgs84", ".json": "wgs84"}
+_EXACT_WGS84 = ("exact_lon_wgs84", "exact_lat_wgs84")
+_EXACT_AGREEMENT_DEG = 1e-6  # about 0.1 m: the geometry and lon_gcj02/lat_gcj02 describe one position
 _KIND_WORDS = {"station": "station", "站点": "station", "驿站": "station", "office": "office", "工会": "office"}
 # Points this close outside the bundled (simplified) border are accepted and given the nearest county.
 BORDER_TOLERANCE_KM = 0.3
@@ -128,7 +130,8 @@ def _own_output_columns(table: Table) -> dict[str, int]:
     """Columns of mapgen's own GeoJSON (stations.geojson), which carries exact GCJ-02 positions: read those back."""
     if table.path.suffix.lower() not in _FORMAT_DATUM or not {"lon_gcj02", "lat_gcj02"} <= set(table.headers):
         return {}
-    return {"lon": table.headers.index("lon_gcj02"), "lat": table.headers.index("lat_gcj02")}
+    return {"lon": table.headers.index("lon_gcj02"), "lat": table.headers.index("lat_gcj02"),
+            "exact_lon_wgs84": table.headers.index("lon"), "exact_lat_wgs84": table.headers.index("lat")}
 
 
 def header_datum(header: str) -> str | None:
@@ -157,7 +160,10 @@ def _texts(cells: list[object]) -> list[str]:
     out = []
     for cell in cells:
         key = (type(cell), cell)
-        text = cache.get(key)
+        try:
+            text = cache.get(key)
+        except TypeError:  # an unhashable cell (a list, a dict) is converted, not cached
+            text = _text(cell)
         if text is None:
             text = cache[key] = _text(cell)
         out.append(text)
@@ -187,13 +193,12 @@ def _parse_table(table: Table, kind: str, crs: str | None, result: ReadResult) -
     texts = {key: _texts([cells[index] for cells in grid]) for key, index in columns.items()}
     blank = np.array([not any(cell is not None and str(cell).strip() for cell in cells) for cells in grid],
                      dtype=bool)
+    optional = {"facilities_text": "facilities", "county_declared": "county", "weight_text": "weight",
+                "kind_declared": "kind", **{key: key for key in _EXACT_WGS84}}
     frame = pd.DataFrame({"row": [number for number, _ in table.rows],
                           **{key: texts.get(key, [""] * len(grid)) for key in ("id", "name", *TEXT_FIELDS)},
-                          "facilities_text": texts.get("facilities", [""] * len(grid)),
-                          "county_declared": texts.get("county", [""] * len(grid)),
-                          "lon_text": texts["lon"], "lat_text": texts["lat"],
-                          "weight_text": texts.get("weight", [""] * len(grid)),
-                          "kind_declared": texts.get("kind", [""] * len(grid))})[~blank].reset_index(drop=True)
+                          **{name: texts.get(key, [""] * len(grid)) for name, key in optional.items()},
+                          "lon_text": texts["lon"], "lat_text": texts["lat"]})[~blank].reset_index(drop=True)
     result.rows_read += len(frame)
     reject = _Rejecter(table, columns, frame.rename(columns={"lon_text": "lon", "lat_text": "lat",
                                                              "weight_text": "weight"}), result)
@@ -327,6 +332,18 @@ def _to_both_datums(frame: pd.DataFrame) -> pd.DataFrame:
         lon, lat = frame.loc[rows, "lon"].to_numpy(float), frame.loc[rows, "lat"].to_numpy(float)
         for target in ("gcj02", "wgs84"):
             frame.loc[rows, f"lon_{target}"], frame.loc[rows, f"lat_{target}"] = datum.convert(lon, lat, crs, target)
+    return _keep_exact_wgs84(frame)
+
+
+def _keep_exact_wgs84(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the WGS-84 geometry that mapgen wrote beside GCJ-02 when the two agree, so that both round-trip.
+
+    Converting the rounded GCJ-02 back would move the last written decimal (about 1 cm).
+    """
+    lon, lat = (pd.to_numeric(frame[key], errors="coerce").to_numpy(float) for key in _EXACT_WGS84)
+    agree = (np.abs(lon - frame["lon_wgs84"].to_numpy(float)) < _EXACT_AGREEMENT_DEG) & (
+        np.abs(lat - frame["lat_wgs84"].to_numpy(float)) < _EXACT_AGREEMENT_DEG)
+    frame.loc[agree, "lon_wgs84"], frame.loc[agree, "lat_wgs84"] = lon[agree], lat[agree]
     return frame
 
 

@@ -12,6 +12,7 @@ from mapgen.reading import ReadResult
 _SHOWN_NOTICES = 20
 _SHOWN_COUNTIES = 5
 _LABELS = {"station": "stations", "office": "offices", "demand": "demand points"}
+_DATUM_NAMES = {"gcj02": "GCJ-02 (Amap)", "wgs84": "WGS-84 (GPS)", "bd09": "BD-09 (Baidu)"}
 
 
 def read_summary(reads: Mapping[str, ReadResult]) -> list[str]:
@@ -20,6 +21,7 @@ def read_summary(reads: Mapping[str, ReadResult]) -> list[str]:
     for kind, read in reads.items():
         lines.append(f"{_LABELS[kind]}: {read.rows_read:,} rows read, {len(read.points):,} accepted, "
                      f"{len(read.rejects):,} rejected")
+        lines.extend(f"  {file}: coordinates read as {_DATUM_NAMES[crs]}" for file, crs in read.datums.items())
     notices = [n for read in reads.values() for n in read.notices]
     for notice in notices[:_SHOWN_NOTICES]:
         lines.append(f"  note: {notice.file} row {notice.row}: {notice.message}")
