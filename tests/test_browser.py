@@ -435,3 +435,44 @@ def test_js_reads_packed_integers_as_python_wrote_them(open_page: OpenPage, gaod
     page = open_page(gaode_html).open()
     read = page.evaluate("text => Array.from(window.mapgen.unpackInts(text))", webmap.pack_ints(values))
     assert read == values.tolist()
+
+
+@pytest.fixture(scope="module")
+def miluo_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The sample built as Miluo's county map, with every input station (WGS-84) from stations.geojson."""
+    import json
+
+    from mapgen.cli import main
+
+    out = tmp_path_factory.mktemp("miluo")
+    assert main(["build", "--county", "汨罗市", "--out-dir", str(out), "--quiet"]) == 0
+    features = json.loads((out / "stations.geojson").read_text("utf-8"))["features"]
+    stations = [(f["properties"]["id"], *f["geometry"]["coordinates"]) for f in features
+                if f["properties"]["kind"] == "station"]
+    return (out / "index.html").read_text("utf-8"), stations
+
+
+def test_county_map_nearest_includes_stations_across_the_border(open_page: OpenPage, miluo_build: Any) -> None:
+    import shapely
+
+    from mapgen import geography
+
+    html, stations = miluo_build
+    counties = geography.load_counties()
+    outline = datum.convert_geometry(counties[counties["adcode"] == "430681"].geometry.iloc[0], "gcj02", "wgs84")
+    rng = np.random.default_rng(11)
+    west, south, east, north = outline.bounds
+    candidates = np.column_stack([south + rng.random(3000) * (north - south), west + rng.random(3000) * (east - west)])
+    inside = candidates[shapely.contains_xy(outline, candidates[:, 1], candidates[:, 0])][:300]
+    ids = np.array([s[0] for s in stations])
+    lon, lat = np.array([s[1] for s in stations]), np.array([s[2] for s in stations])
+    page = open_page(html).open()
+    answers = page.evaluate("qs => qs.map(q => window.mapgen.nearest(q[0], q[1], 1)[0])", inside.tolist())
+    across = 0
+    for (qlat, qlon), answer in zip(inside, answers, strict=True):
+        d = great_circle(qlat, qlon, lat, lon)
+        assert answer["distance_m"] == pytest.approx(d.min(), abs=0.15)
+        assert answer["id"] == ids[np.argmin(d)] or np.sum(d - d.min() < 0.15) > 1
+        across += not answer["id"].startswith("S430681-")
+    assert len(inside) == 300
+    assert across > 30  # the test means something: many of Miluo's points are nearest a neighbour's station

@@ -197,3 +197,57 @@ def test_rejects_csv_defuses_spreadsheet_formulas(tmp_path):
     assert main(["build", "--stations", str(stations), "--stations", str(good), "--out-dir", str(out)]) == 0
     rejected = read_csv(out / "rejects.csv")
     assert rejected[0]["name"] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_version_and_help_name_every_option_with_its_default(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["--version"])
+    assert raised.value.code == 0 and capsys.readouterr().out.strip() == "mapgen 0.1.0"
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--stations", "--offices", "--demand", "--crs", "--minutes", "--speed-kmh", "--basemap",
+                   "--tianditu-key", "--county", "--lang", "--title", "--out-dir", "--quiet"):
+        assert option in text
+    for default in ("(default: 15.0)", "(default: 4.0)", "(default: gaode)", "(default: zh)", "(default: output)"):
+        assert default in text
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1e9", "nan", "inf"])
+def test_absurd_minutes_say_the_accepted_range(files, capsys, value):
+    assert build(files, f"--minutes={value}") == 2
+    error = capsys.readouterr().err
+    assert "--minutes" in error and "between 1 and 120" in error
+
+
+def test_quiet_prints_nothing_and_no_terminal_means_no_progress(files, capsys):
+    assert build(files, "--quiet") == 0
+    assert capsys.readouterr() == ("", "")
+    assert build(files) == 0
+    assert capsys.readouterr().err == ""  # stderr is no terminal here: logs stay clean
+
+
+def test_progress_shows_on_a_terminal(files):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 wide
+    done = subprocess.run([sys.executable, "-m", "mapgen", "build", "--stations", str(files["stations"]),
+                           "--out-dir", str(files["out"])], stderr=follower, stdout=subprocess.DEVNULL, check=False)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert b"service areas and coverage" in shown and b"map page and reports" in shown
