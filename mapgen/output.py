@@ -65,11 +65,11 @@ def geojson_text(features: Sequence[Mapping[str, object]]) -> str:
 
 
 def frame_features(frame: gpd.GeoDataFrame) -> list[dict[str, object]]:
-    """GeoJSON features of a GeoDataFrame in WGS-84, coordinates rounded to 1e-7 degree."""
+    """GeoJSON features of a WGS-84 GeoDataFrame: on a 1e-7 degree grid, valid, exteriors counter-clockwise."""
     properties = frame.drop(columns=frame.geometry.name)
     columns = {name: [_plain(v) for v in properties[name].astype(object).where(properties[name].notna(), None)]
                for name in properties.columns}
-    shapes = [_geometry_json(shape) for shape in _on_grid(frame.geometry.to_numpy())]
+    shapes = _geometries_json(_on_grid(frame.geometry.to_numpy()))
     return [{"type": "Feature", "properties": {name: values[i] for name, values in columns.items()},
              "geometry": shape} for i, shape in enumerate(shapes)]
 
@@ -88,19 +88,19 @@ def _on_grid(geometry: NDArray[np.object_]) -> NDArray[np.object_]:
         shapely.get_type_id(snapped) == shapely.GeometryType.POLYGON)
     snapped[single] = [shapely.MultiPolygon() if part.is_empty else shapely.MultiPolygon([part])
                        for part in snapped[single]]
-    # GEOS writes shells clockwise; RFC 7946 wants them counter-clockwise and holes clockwise.
+    # Overlays and set_precision give clockwise shells; RFC 7946 wants them counter-clockwise, holes clockwise.
     oriented: NDArray[np.object_] = shapely.orient_polygons(snapped, exterior_cw=False)
     return oriented
 
 
-def _geometry_json(geometry: shapely.Geometry | None) -> dict[str, object] | None:
-    """RFC 7946 geometry object; an empty one has empty coordinates (GEOS writes `[[]]`: a ring of nothing)."""
-    if geometry is None:
-        return None
-    if geometry.is_empty and not isinstance(geometry, shapely.GeometryCollection):
-        return {"type": geometry.geom_type, "coordinates": []}
-    shape: dict[str, object] = json.loads(shapely.to_geojson(geometry))
-    return shape
+def _geometries_json(geometry: NDArray[np.object_]) -> list[dict[str, object] | None]:
+    """RFC 7946 geometry objects (None for none); empty ones get empty coordinates, not GEOS's `[[]]`."""
+    shapes: list[dict[str, object] | None] = [None if text is None else json.loads(text)
+                                               for text in shapely.to_geojson(geometry).tolist()]
+    empty = shapely.is_empty(geometry) & (shapely.get_type_id(geometry) != shapely.GeometryType.GEOMETRYCOLLECTION)
+    for i in np.flatnonzero(empty).tolist():
+        shapes[i] = {"type": geometry[i].geom_type, "coordinates": []}
+    return shapes
 
 
 def point_features_text(properties: Mapping[str, Sequence[object]], lon: Sequence[float], lat: Sequence[float]) -> str:
