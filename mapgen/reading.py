@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -69,9 +70,9 @@ class Notice:
 
 @dataclass
 class ReadResult:
-    """Accepted points, rejected rows, notices and counts, over all files of one kind."""
+    """Accepted points (WGS-84 point geometry), rejected rows, notices and counts, over all files of one kind."""
 
-    points: pd.DataFrame
+    points: gpd.GeoDataFrame
     rejects: list[Reject] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     rows_read: int = 0
@@ -90,15 +91,21 @@ def read_points(paths: Sequence[Path], *, kind: str, crs: str | None = None) -> 
     if crs is not None and crs not in DATUMS:
         msg = f"`crs` was {crs!r} but is expected to be one of {DATUMS} or None"
         raise ValueError(msg)
-    result = ReadResult(points=pd.DataFrame(columns=list(POINT_COLUMNS)))
+    result = ReadResult(points=with_geometry(pd.DataFrame(columns=list(POINT_COLUMNS))))
     parsed = [_parse_table(load_table(path), kind, crs, result) for path in paths]
     candidates = pd.concat(parsed, ignore_index=True) if parsed else pd.DataFrame()
     if len(candidates):
-        result.points = _deduplicate(_place(candidates, kind=kind, result=result), kind, result)
+        result.points = with_geometry(_deduplicate(_place(candidates, kind=kind, result=result), kind, result))
     order = {str(path): index for index, path in enumerate(paths)}
     result.rejects.sort(key=lambda r: (order[r.file], r.row))
     result.notices.sort(key=lambda n: (order[n.file], n.row))
     return result
+
+
+def with_geometry(points: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The points as a GeoDataFrame whose geometry is their WGS-84 position (EPSG:4326)."""
+    lon, lat = points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float)
+    return gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
 def _columns(table: Table, kind: str, crs: str | None) -> tuple[dict[str, int], str]:
