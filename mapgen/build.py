@@ -10,10 +10,9 @@ from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-import shapely
 
-from mapgen import datum, disks, geography, output, outputset, projection
-from mapgen.coverage import Coverage, analyse
+from mapgen import geography, output, outputset
+from mapgen.coverage import Coverage, analyse, county_scope
 from mapgen.errors import InputError
 from mapgen.manifest import manifest_json
 from mapgen.outputset import MANIFEST
@@ -27,8 +26,6 @@ STATION_PROPERTIES = (
     "lon_gcj02", "lat_gcj02",
 )
 REJECT_COLUMNS = ("file", "row", "id", "name", "column", "value", "reason")
-# A county map shows the stations this close to the county too: workers near a border walk across it.
-NEARBY_M = 30_000.0
 T = TypeVar("T")
 
 
@@ -124,7 +121,7 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     from mapgen.webmap import render_map  # imported here: folium is only needed to write the map
 
     points = pd.concat([result.reads["station"].points, result.reads["office"].points], ignore_index=True)
-    shown, coverage = _scope(points, result.coverage, county, settings.radius_m)
+    shown, coverage = county_scope(points, result.coverage, county, settings.radius_m)
     files = {
         "index.html": render_map(shown, coverage, settings, sample=sample),
         "stations.geojson": _stations_geojson(points),
@@ -134,29 +131,6 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     }
     files[MANIFEST] = manifest_json(result.reads, settings, list(files), sample=sample)
     outputset.publish(settings.out_dir, files)
-
-
-def _scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
-           radius_m: float) -> tuple[pd.DataFrame, Coverage]:
-    """Narrow the map to one county: its polygon, its reach, and every station a worker there could go to.
-
-    Stations up to NEARBY_M from the county are shown, so that nearest-station answers near the border are
-    right; only those whose reach touches the county add to its drawn service area.
-    """
-    if county is None:
-        return points, coverage
-    counties = coverage.counties[coverage.counties["adcode"] == county].reset_index(drop=True)
-    outline = projection.geometry_to_metres(datum.convert_geometry(counties.geometry.iloc[0], "gcj02", "wgs84"))
-    x, y = projection.to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
-    station = (points["kind"] == "station").to_numpy()
-    reaching = shapely.dwithin(outline, shapely.points(x, y), radius_m)
-    nearby = shapely.dwithin(outline, shapely.points(x, y), max(NEARBY_M, radius_m)) & station
-    reach = disks.reach(x[reaching & station], y[reaching & station], radius_m, [outline])
-    gaps = coverage.gaps[coverage.gaps["adcode"] == county] if "adcode" in coverage.gaps else coverage.gaps
-    scoped = replace(coverage, counties=counties, gaps=gaps.reset_index(drop=True),
-                     service_area=projection.geometry_to_degrees(reach.once),
-                     cross_area=projection.geometry_to_degrees(reach.twice))
-    return points[reaching | nearby].reset_index(drop=True), scoped
 
 
 def _stations_geojson(points: pd.DataFrame) -> str:

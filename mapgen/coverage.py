@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +15,8 @@ from mapgen import datum, disks, projection
 from mapgen.geography import PROVINCE_ADCODE
 from mapgen.settings import Settings
 
+# A county map shows the stations this close to the county too: workers near a border walk across it.
+NEARBY_M = 30_000.0
 TABLE_COLUMNS = (
     "adcode", "county", "prefecture", "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",
@@ -152,3 +154,26 @@ def _demand_gaps(demand: pd.DataFrame, distance: NDArray[np.float64], radius: fl
     frame = out[["id", "name", "weight", "adcode", "county", "prefecture", "distance_m"]].reset_index(drop=True)
     points = shapely.points(out["lon_wgs84"].to_numpy(float), out["lat_wgs84"].to_numpy(float))
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
+
+
+def county_scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
+           radius_m: float) -> tuple[pd.DataFrame, Coverage]:
+    """Narrow the map to one county: its polygon, its reach, and every station a worker there could go to.
+
+    Stations up to NEARBY_M from the county are shown, so that nearest-station answers near the border are
+    right; only those whose reach touches the county add to its drawn service area.
+    """
+    if county is None:
+        return points, coverage
+    counties = coverage.counties[coverage.counties["adcode"] == county].reset_index(drop=True)
+    outline = projection.geometry_to_metres(datum.convert_geometry(counties.geometry.iloc[0], "gcj02", "wgs84"))
+    x, y = projection.to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
+    station = (points["kind"] == "station").to_numpy()
+    reaching = shapely.dwithin(outline, shapely.points(x, y), radius_m)
+    nearby = shapely.dwithin(outline, shapely.points(x, y), max(NEARBY_M, radius_m)) & station
+    reach = disks.reach(x[reaching & station], y[reaching & station], radius_m, [outline])
+    gaps = coverage.gaps[coverage.gaps["adcode"] == county] if "adcode" in coverage.gaps else coverage.gaps
+    scoped = replace(coverage, counties=counties, gaps=gaps.reset_index(drop=True),
+                     service_area=projection.geometry_to_degrees(reach.once),
+                     cross_area=projection.geometry_to_degrees(reach.twice))
+    return points[reaching | nearby].reset_index(drop=True), scoped
