@@ -43,7 +43,7 @@ INIT_SCRIPT = """
 (() => {
   const frameThen = (name) => requestAnimationFrame(() => setTimeout(() => { window[name] = performance.now(); }, 0));
   let api;
-  Object.defineProperty(window, 'mapgen', {
+  Object.defineProperty(window, '__mapgenTest', {  // the page's test-only hooks (lifecycle.js)
     configurable: true,
     get() { return api; },
     set(value) {
@@ -61,7 +61,7 @@ INIT_SCRIPT = """
 
 ZOOM_SCRIPT = """
 async ([which, steps]) => {
-  const map = which === 'mapgen' ? window.mapgen.map
+  const map = which === 'mapgen' ? window.__mapgenTest.map
     : window[Object.keys(window).find((k) => /^map_[0-9a-f]+$/.test(k))];
   const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   await frame();
@@ -193,7 +193,7 @@ class Browser:
         with self.page(limit_s=limit_s) as page:
             page.goto(html.as_uri(), wait_until="commit")
             page.wait_for_function("window.__benchReady !== undefined && window.__benchFirstFrame !== undefined")
-            marks = page.evaluate("[window.mapgen.painted, window.__benchFirstFrame, window.__benchReady]")
+            marks = page.evaluate("[window.__mapgenTest.painted, window.__benchFirstFrame, window.__benchReady]")
             zoom = page.evaluate(ZOOM_SCRIPT, ["mapgen", ZOOM_STEPS])
             near = page.evaluate(NEAREST_SCRIPT, [queries.tolist(), NEAREST_REPEATS, NEAREST_WARMUP])
         return {
@@ -230,7 +230,7 @@ class Browser:
             cdp.send("Profiler.start")
             page.goto(html.as_uri(), wait_until="commit")
             page.wait_for_function("window.__benchReady !== undefined")
-            painted = page.evaluate("window.mapgen.painted")
+            painted = page.evaluate("window.__mapgenTest.painted")
             profile = cdp.send("Profiler.stop")["profile"]
         return summarise_profile(profile, painted, top)
 

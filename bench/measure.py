@@ -100,7 +100,7 @@ _PSTATS_NOISE = re.compile(r"^\s*(Ordered by|List reduced|\d+ function calls|.*\
 
 def import_summary(top: int = 8) -> str:
     """Start-up cost of a build: Python with mapgen's modules imported, and the largest packages imported."""
-    modules = "import mapgen.cli, mapgen.build, mapgen.webmap"
+    modules = "import mapgen.cli, mapgen.build, mapgen.web"
     bare = run([_python(), "-c", "pass"], limit_s=60).seconds
     loaded = run([_python(), "-X", "importtime", "-c", modules], limit_s=120)
     roots: dict[str, int] = {}

@@ -118,7 +118,7 @@ def _analyse(reads: dict[str, ReadResult], settings: Settings) -> Coverage:
 
 
 def _write(result: BuildResult, settings: Settings, county: str | None, sample: bool) -> None:
-    from mapgen.webmap import render_map  # imported here: folium is only needed to write the map
+    from mapgen.web.page import render_map  # imported here: folium is only needed to write the map
 
     points = pd.concat([result.reads["station"].points, result.reads["office"].points], ignore_index=True)
     shown, coverage = county_scope(points, result.coverage, county, settings.radius_m)

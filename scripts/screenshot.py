@@ -31,8 +31,8 @@ def build_sample(workdir: Path, lang: str, county: str | None) -> Path:
 
 def first_station(page: Any) -> str:
     """Id of a station the page knows (for the details screenshot)."""
-    return str(page.evaluate("window.mapgen.nearest(window.mapgen.map.getCenter().lat, "
-                             "window.mapgen.map.getCenter().lng, 1)[0].id"))  # fmt: skip
+    return str(page.evaluate("window.mapgen.nearest(window.__mapgenTest.map.getCenter().lat, "
+                             "window.__mapgenTest.map.getCenter().lng, 1)[0].id"))  # fmt: skip
 
 
 def shoot(browser: Any, url: str, out: Path) -> list[Path]:
@@ -48,7 +48,8 @@ def shoot(browser: Any, url: str, out: Path) -> list[Path]:
         page = context.new_page()
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
         page.goto(url)
-        page.wait_for_function("window.mapgen && window.mapgen.painted !== null")
+        # window.__mapgenTest: the page's test-only hooks (mapgen/web/assets/lifecycle.js).
+        page.wait_for_function("window.__mapgenTest && window.__mapgenTest.painted !== null")
         page.wait_for_timeout(300)
         shots.append(_save(page, out / f"{device}.png"))
         page.goto(f"{url}#station={first_station(page)}")

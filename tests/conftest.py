@@ -188,8 +188,9 @@ class PageRun:
     def open(self, fragment: str = "") -> Any:
         """Load the page (with an optional #fragment) and wait until it is complete."""
         self.page.goto(self.url + fragment)
-        self.page.wait_for_function("window.mapgen && window.mapgen.painted !== null")
-        self.page.evaluate("window.mapgen.ready")  # areas and controls follow the first paint
+        # window.__mapgenTest is the page's test-only hook object (lifecycle.js), not its interface.
+        self.page.wait_for_function("window.__mapgenTest && window.__mapgenTest.painted !== null")
+        self.page.evaluate("window.__mapgenTest.ready")  # areas and controls follow the first paint
         return self.page
 
 
@@ -201,17 +202,22 @@ def _is_tile(url: str) -> bool:
     return any(host in url.split("/")[2] for host in TILE_HOSTS) if "://" in url else False
 
 
+def open_run(browser: Any, path: Path, html: str, *, width: int = 1280, height: int = 800, **options: Any) -> PageRun:
+    """Save html to path and make a PageRun for it in a new browser context (the caller closes page.context)."""
+    path.write_text(html, encoding="utf-8")
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    return PageRun(context.new_page(), path.as_uri())
+
+
 @pytest.fixture
 def open_page(browser: Any, tmp_path: Path) -> Iterator[Any]:
     """open_page(html, width=1280, height=800, **context options) -> PageRun for the page saved to a file."""
     contexts: list[Any] = []
 
-    def _open(html: str, *, width: int = 1280, height: int = 800, name: str = "index.html", **options: Any) -> PageRun:
-        path = tmp_path / name
-        path.write_text(html, encoding="utf-8")
-        context = browser.new_context(viewport={"width": width, "height": height}, **options)
-        contexts.append(context)
-        return PageRun(context.new_page(), path.as_uri())
+    def _open(html: str, *, name: str = "index.html", **options: Any) -> PageRun:
+        run = open_run(browser, tmp_path / name, html, **options)
+        contexts.append(run.page.context)
+        return run
 
     yield _open
     for context in contexts:

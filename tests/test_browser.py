@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
-from conftest import PageRun, synthetic_coverage, synthetic_points
+from conftest import PageRun, open_run, synthetic_coverage, synthetic_points
 
-from mapgen import datum, facilities, sample, webmap
+from mapgen import datum, facilities, sample
 from mapgen.settings import Settings
-from mapgen.webmap import render_map
+from mapgen.web import render_map
+from mapgen.web.packing import pack_ints
 
 HOSTILE = '<img src=x onerror="window.__xss=1;alert(1)"></script><script>window.__xss=2</script>`${alert(3)}`\'"\\'
 EARTH_RADIUS_M = 6371008.8
@@ -59,6 +60,14 @@ def coverage(points: Any) -> Any:
 @pytest.fixture(scope="module")
 def gaode_html(points: Any, coverage: Any) -> str:
     return render_map(points, coverage, Settings(), sample=True)
+
+
+@pytest.fixture(scope="module")
+def gaode_page(browser: Any, gaode_html: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The Gaode page opened once, for the tests that only ask it questions or follow a hash (each a page less)."""
+    run = open_run(browser, tmp_path_factory.mktemp("gaode") / "index.html", gaode_html)
+    yield run.open()
+    run.page.context.close()
 
 
 def great_circle(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
@@ -111,10 +120,10 @@ def test_loads_without_errors_or_foreign_requests(open_page: OpenPage, gaode_htm
     assert "示例数据" in page.locator(".mg-sample").inner_text()
 
 
-def test_nearest_matches_brute_force(open_page: OpenPage, gaode_html: str, points: Any) -> None:
+def test_nearest_matches_brute_force(gaode_page: Any, points: Any) -> None:
     rng = np.random.default_rng(7)
     queries = np.column_stack([28.0 + rng.random(200) * 0.35, 112.85 + rng.random(200) * 0.7])
-    page = open_page(gaode_html).open()
+    page = gaode_page
     answers = page.evaluate("qs => qs.map(q => window.mapgen.nearest(q[0], q[1], 5))", queries.tolist())
     stations = points[points["kind"] == "station"]
     for (lat, lon), answer in zip(queries, answers, strict=True):
@@ -129,8 +138,8 @@ def test_nearest_matches_brute_force(open_page: OpenPage, gaode_html: str, point
             assert a["walk_min"] == pytest.approx(a["distance_m"] / (4000 / 60))
 
 
-def test_nearest_far_away_and_k(open_page: OpenPage, gaode_html: str) -> None:
-    page = open_page(gaode_html).open()
+def test_nearest_far_away_and_k(gaode_page: Any) -> None:
+    page = gaode_page
     assert len(page.evaluate("window.mapgen.nearest(39.9, 116.4)")) == 3
     assert len(page.evaluate("window.mapgen.nearest(28.1, 113.0, 1)")) == 1
     assert page.evaluate("window.mapgen.nearest(28.1, 113.0, 0)") == []
@@ -151,9 +160,8 @@ def test_nearest_far_away_and_k(open_page: OpenPage, gaode_html: str) -> None:
         ("window.mapgen.nearest(28.1, 113.0, null)", []),
     ],
 )
-def test_nearest_odd_arguments_never_freeze(open_page: OpenPage, gaode_html: str, call: str, expected: Any) -> None:
-    page = open_page(gaode_html).open()
-    assert evaluate_within(page, call) == expected
+def test_nearest_odd_arguments_never_freeze(gaode_page: Any, call: str, expected: Any) -> None:
+    assert evaluate_within(gaode_page, call) == expected
 
 
 def test_hostile_station_opened_by_hash_shows_text_only(open_page: OpenPage, gaode_html: str) -> None:
@@ -186,18 +194,18 @@ def test_station_drawn_at_its_position_in_the_basemap_datum(
     lat, lon = row[f"lat_{column}"], row[f"lon_{column}"]
     found = page.evaluate("window.mapgen.station('S000042')")
     assert (found["lat"], found["lon"]) == pytest.approx((lat, lon), abs=1e-6)
-    drawn = page.evaluate("window.mapgen.drawnPoint('S000042')")
+    drawn = page.evaluate("window.__mapgenTest.drawnPoint('S000042')")
     # Leaflet's latLngToContainerPoint rounds to whole pixels; project() does not.
     expected = page.evaluate(
         """([lat, lon]) => {
-            const map = window.mapgen.map;
+            const map = window.__mapgenTest.map;
             const layer = map.project([lat, lon], map.getZoom()).subtract(map.getPixelOrigin());
             return map.layerPointToContainerPoint(layer);
         }""",
         [lat, lon],
     )
     # At zoom 16 a pixel is about 2 m here: 0.1 px is 0.2 m, twice the page's 1e-6 degree rounding.
-    assert page.evaluate("window.mapgen.map.getZoom()") == 16
+    assert page.evaluate("window.__mapgenTest.map.getZoom()") == 16
     assert (drawn["x"], drawn["y"]) == pytest.approx((expected["x"], expected["y"]), abs=0.1)
     assert page.evaluate("window.mapgen.datum") == column
     assert run.foreign == []
@@ -236,8 +244,10 @@ def test_hash_at_shows_nearest(open_page: OpenPage, gaode_html: str, points: Any
 
 
 @pytest.mark.parametrize("station", sorted(CALLS))
-def test_each_phone_number_is_its_own_call_link(open_page: OpenPage, gaode_html: str, station: int) -> None:
-    page = open_page(gaode_html).open(f"#station=S{station:06d}")
+def test_each_phone_number_is_its_own_call_link(gaode_page: Any, station: int) -> None:
+    page = gaode_page
+    page.evaluate(f"location.hash = '#station=S{station:06d}'")
+    page.wait_for_function(f"document.querySelector('.mg-sheet-title').textContent === '驿站{station}'")
     page.locator(".mg-actions").wait_for()
     links = page.locator(".mg-actions a[href^='tel:']").all()
     assert [(a.text_content(), a.get_attribute("href")) for a in links] == [
@@ -248,17 +258,17 @@ def test_each_phone_number_is_its_own_call_link(open_page: OpenPage, gaode_html:
 def test_tap_on_map_shows_nearest_from_there(open_page: OpenPage, gaode_html: str) -> None:
     page = open_page(gaode_html, width=360, height=640).open()
     # An empty area, so the tap hits no station; "&& null" keeps Playwright from serialising the map.
-    page.evaluate("window.mapgen.map.setView([27.9, 112.5], 12, {animate: false}) && null")
+    page.evaluate("window.__mapgenTest.map.setView([27.9, 112.5], 12, {animate: false}) && null")
     page.mouse.click(180, 330)
     page.locator(".mg-list .mg-item").first.wait_for()
     assert page.evaluate("location.hash").startswith("#at=")
 
 
-def test_js_gcj02_matches_python(open_page: OpenPage, gaode_html: str) -> None:
+def test_js_gcj02_matches_python(gaode_page: Any) -> None:
     rng = np.random.default_rng(11)
     lon, lat = 73 + rng.random(2000) * 62, 18 + rng.random(2000) * 36
-    page = open_page(gaode_html).open()
-    js = np.array(page.evaluate("ps => ps.map(p => window.mapgen.wgsToGcj(p[0], p[1]))",
+    page = gaode_page
+    js = np.array(page.evaluate("ps => ps.map(p => window.__mapgenTest.wgsToGcj(p[0], p[1]))",
                                 np.column_stack([lon, lat]).tolist()))  # fmt: skip
     plon, plat = datum.convert(lon, lat, "wgs84", "gcj02")
     assert great_circle(plat, plon, js[:, 1], js[:, 0]).max() < 0.01
@@ -270,13 +280,13 @@ def test_open_state_uses_china_time(open_page: OpenPage, gaode_html: str) -> Non
     nine, seven_pm = 1704070800000, 1704106800000
     weekdays = [[31, 540, 1020]]
     states = page.evaluate(
-        "([s, a, b]) => [a, b].map(ms => window.mapgen.openState(s, ms))", [weekdays, nine, seven_pm]
+        "([s, a, b]) => [a, b].map(ms => window.__mapgenTest.openState(s, ms))", [weekdays, nine, seven_pm]
     )
     assert states == ["open", "closed"]
     tuesday_5am = nine + 20 * 3600000  # Tuesday 05:00 China time, in Monday night's 20:00-06:00
-    assert page.evaluate("ms => window.mapgen.openState([[1, 1200, 360]], ms)", tuesday_5am) == "open"
-    assert page.evaluate("window.mapgen.openState([[127, 0, 1440]], 0)") == "always"
-    assert page.evaluate("window.mapgen.openState(null, 0)") is None
+    assert page.evaluate("ms => window.__mapgenTest.openState([[1, 1200, 360]], ms)", tuesday_5am) == "open"
+    assert page.evaluate("window.__mapgenTest.openState([[127, 0, 1440]], 0)") == "always"
+    assert page.evaluate("window.__mapgenTest.openState(null, 0)") is None
 
 
 def test_filters_change_what_is_shown(open_page: OpenPage, gaode_html: str, points: Any) -> None:
@@ -352,9 +362,9 @@ def test_one_county_table(open_page: OpenPage, points: Any, coverage: Any) -> No
     assert rows.first.get_attribute("data-adcode") == "430103"
     page.locator(".mg-all-counties").click()
     assert rows.count() == 1
-    page.evaluate("window.mapgen.map.setView([27.5, 112.0], 11, {animate: false}) && null")
+    page.evaluate("window.__mapgenTest.map.setView([27.5, 112.0], 11, {animate: false}) && null")
     rows.first.click()
-    inside = "window.mapgen.map.getBounds().contains([[28.0, 113.1], [28.3, 113.3]])"
+    inside = "window.__mapgenTest.map.getBounds().contains([[28.0, 113.1], [28.3, 113.3]])"
     page.wait_for_function(inside)
     assert page_errors(run) == []
 
@@ -371,7 +381,7 @@ def test_county_tooltip_shows_hostile_name_as_text(open_page: OpenPage, gaode_ht
     run = open_page(gaode_html)
     page = run.open()
     point = page.evaluate("""() => {
-        const map = window.mapgen.map;
+        const map = window.__mapgenTest.map;
         map.setView([28.1, 112.95], 10, {animate: false});
         return map.latLngToContainerPoint([28.1, 112.95]);
     }""")
@@ -401,11 +411,11 @@ def test_gaps_layer_paints_the_counties_less_the_service_area(open_page: OpenPag
     frame.loc[0, ["lon_gcj02", "lat_gcj02", "lon_wgs84", "lat_wgs84"]] = [lon_gcj, lat_gcj, lon_wgs, lat_wgs]
     page = open_page(render_map(frame, synthetic_coverage(frame), Settings(basemap="osm"), sample=False)).open()
     page.evaluate("""() => {
-        const m = window.mapgen.map;
-        for (const [name, layer] of Object.entries(window.mapgen.layers)) {
+        const m = window.__mapgenTest.map;
+        for (const [name, layer] of Object.entries(window.__mapgenTest.layers)) {
             if (m.hasLayer(layer)) m.removeLayer(layer);
         }
-        m.addLayer(Object.entries(window.mapgen.layers).find(([n]) => n.includes('覆盖空白'))[1]);
+        m.addLayer(Object.entries(window.__mapgenTest.layers).find(([n]) => n.includes('覆盖空白'))[1]);
         m.setView([28.15, 112.95], 12, {animate: false});
     }""")
     page.wait_for_timeout(300)
@@ -413,8 +423,8 @@ def test_gaps_layer_paints_the_counties_less_the_service_area(open_page: OpenPag
     def red_at(lat: float, lon: float) -> int:
         """Red minus blue of the gaps canvas at a WGS-84 place: high where the layer paints."""
         return int(page.evaluate("""([lat, lon]) => {
-            const layer = Object.entries(window.mapgen.layers).find(([n]) => n.includes('覆盖空白'))[1];
-            const p = window.mapgen.map.latLngToLayerPoint([lat, lon]).subtract(layer._bounds.min);
+            const layer = Object.entries(window.__mapgenTest.layers).find(([n]) => n.includes('覆盖空白'))[1];
+            const p = window.__mapgenTest.map.latLngToLayerPoint([lat, lon]).subtract(layer._bounds.min);
             const [r, g, b, a] = layer._ctx.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
             return a ? r - b : 0;
         }""", [lat, lon]))
@@ -429,11 +439,11 @@ def test_gaps_layer_paints_the_counties_less_the_service_area(open_page: OpenPag
     assert red_at(*at(112.85, lat_gcj)) <= 0  # outside every county and every reach
 
 
-def test_js_reads_packed_integers_as_python_wrote_them(open_page: OpenPage, gaode_html: str) -> None:
+def test_js_reads_packed_integers_as_python_wrote_them(gaode_page: Any) -> None:
     rng = np.random.default_rng(5)
     values = np.concatenate([rng.integers(-300, 300, 500), rng.integers(-(2**40), 2**40, 50), [0, -1, 1]])
-    page = open_page(gaode_html).open()
-    read = page.evaluate("text => Array.from(window.mapgen.unpackInts(text))", webmap.pack_ints(values))
+    page = gaode_page
+    read = page.evaluate("text => Array.from(window.__mapgenTest.unpackInts(text))", pack_ints(values))
     assert read == values.tolist()
 
 

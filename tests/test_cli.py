@@ -113,7 +113,7 @@ def test_crash_while_rendering_leaves_previous_outputs_untouched(files, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("mapgen.webmap.render_map", broken)
+    monkeypatch.setattr("mapgen.web.page.render_map", broken)
     with pytest.raises(RuntimeError):
         build(files)
     assert snapshot(files["out"]) == before

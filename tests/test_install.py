@@ -44,7 +44,7 @@ def test_wheel_carries_the_bundled_geodata_and_assets(wheel: Path) -> None:
     for name in ("hunan_counties.geojson", "county_seats.csv", "prefecture_seats.csv", "sources.json",
                  "sample/stations.csv", "sample/offices.csv"):
         assert f"mapgen/_geodata/{name}" in names
-    assert "mapgen/assets/main.js" in names
+    assert "mapgen/web/assets/stationLayer.js" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "geodata/"))]
 
 

@@ -152,7 +152,7 @@ def test_ctrl_c_during_a_build_exits_130_and_leaves_the_outputs(station_file: Pa
     def interrupted(*args: object, **kwargs: object) -> str:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("mapgen.webmap.render_map", interrupted)
+    monkeypatch.setattr("mapgen.web.page.render_map", interrupted)
     assert main(["build", "--stations", str(station_file), "--out-dir", str(out)]) == 130
     assert "Traceback" not in capsys.readouterr().err
     assert snapshot(out) == before

@@ -14,9 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
-from mapgen import facilities, sample, webmap
+from mapgen import facilities, hours, sample
 from mapgen.errors import InputError
 from mapgen.settings import Settings
+from mapgen.web.assets import script_json
+from mapgen.web.packing import pack_ints, pack_many, unpack_ints
+from mapgen.web.page import page_title, render_map
+from mapgen.web.shapes import encode_shape
 
 HOSTILE = "<img src=x onerror=alert(1)></script><script>window.__xss=1</script>`${x}`\"'\\ {{ 7*7 }} {% raw %}"
 CDN_HOSTS = ("jsdelivr", "cdnjs", "code.jquery.com", "bootstrapcdn", "unpkg.com", "googleapis", "fontawesome")
@@ -32,22 +36,29 @@ def inputs() -> tuple:
 
 
 def page_data(html: str) -> dict:
-    """The JSON the page's script reads, parsed back."""
-    match = re.search(r'<script type="application/json" id="mapgen-data">(.*?)</script>', html, re.DOTALL)
-    assert match, "no data element"
-    return json.loads(match[1])
+    """The data of every mapgen element of the page (what each passes to L.mapgen.create), merged."""
+    data: dict = {}
+    for match in re.finditer(r'L\.mapgen\.create\("\w+", ', html):
+        data.update(json.JSONDecoder().raw_decode(html, match.end())[0])
+    assert data, "no mapgen element"
+    return data
+
+
+def tile_urls(html: str) -> list[str]:
+    """The URL templates of the page's tile layers (folium TileLayers), in order."""
+    return [json.JSONDecoder().raw_decode(html, m.end())[0] for m in re.finditer(r"L\.tileLayer\(\s*", html)]
 
 
 def test_render_is_byte_identical(inputs: tuple) -> None:
     points, coverage = inputs
-    first = webmap.render_map(points, coverage, Settings(), sample=True)
-    second = webmap.render_map(points, coverage, Settings(), sample=True)
+    first = render_map(points, coverage, Settings(), sample=True)
+    second = render_map(points, coverage, Settings(), sample=True)
     assert first == second
     assert not re.search(r"[0-9a-f]{32}", first), "a random branca id is left in the page"
 
 
 def test_page_is_self_contained(inputs: tuple) -> None:
-    html = webmap.render_map(*inputs, Settings(), sample=False)
+    html = render_map(*inputs, Settings(), sample=False)
     for host in CDN_HOSTS:
         assert host not in html
     assert "<link" not in html
@@ -58,7 +69,7 @@ def test_page_is_self_contained(inputs: tuple) -> None:
 
 
 def test_hostile_text_stays_data(inputs: tuple) -> None:
-    html = webmap.render_map(*inputs, Settings(), sample=False)
+    html = render_map(*inputs, Settings(), sample=False)
     assert html.count("</script>") == html.count("<script")
     assert "<img src=x" not in html
     assert "\u2028" not in html and "\u2029" not in html
@@ -70,10 +81,10 @@ def test_hostile_text_stays_data(inputs: tuple) -> None:
 def test_station_positions_decode_exactly(inputs: tuple) -> None:
     points, coverage = inputs
     for basemap, column in (("gaode", "gcj02"), ("osm", "wgs84")):
-        data = page_data(webmap.render_map(points, coverage, Settings(basemap=basemap), sample=False))
+        data = page_data(render_map(points, coverage, Settings(basemap=basemap), sample=False))
         stations = data["stations"]
-        lon = np.cumsum(webmap.unpack_ints(stations["lon"])) / 1e6
-        lat = np.cumsum(webmap.unpack_ints(stations["lat"])) / 1e6
+        lon = np.cumsum(unpack_ints(stations["lon"])) / 1e6
+        lat = np.cumsum(unpack_ints(stations["lat"])) / 1e6
         assert data["datum"] == column
         np.testing.assert_allclose(lon, points[f"lon_{column}"], atol=6e-7)
         np.testing.assert_allclose(lat, points[f"lat_{column}"], atol=6e-7)
@@ -81,14 +92,14 @@ def test_station_positions_decode_exactly(inputs: tuple) -> None:
 
 def test_wgs_offsets_recover_true_positions(inputs: tuple) -> None:
     points, coverage = inputs
-    stations = page_data(webmap.render_map(points, coverage, Settings(), sample=False))["stations"]
-    lon = (np.cumsum(webmap.unpack_ints(stations["lon"])) + np.cumsum(webmap.unpack_ints(stations["wgsLon"]))) / 1e6
+    stations = page_data(render_map(points, coverage, Settings(), sample=False))["stations"]
+    lon = (np.cumsum(unpack_ints(stations["lon"])) + np.cumsum(unpack_ints(stations["wgsLon"]))) / 1e6
     np.testing.assert_allclose(lon, points["lon_wgs84"], atol=6e-7)
 
 
 def test_string_tables_and_facilities(inputs: tuple) -> None:
     points, coverage = inputs
-    stations = page_data(webmap.render_map(points, coverage, Settings(), sample=False))["stations"]
+    stations = page_data(render_map(points, coverage, Settings(), sample=False))["stations"]
     assert stations["n"] == len(points)
     assert stations["kinds"] == ["station", "office"]
     assert sorted(set(stations["types"])) == sorted(set(points["type"]))
@@ -103,7 +114,7 @@ def test_facility_aliases_are_one_tag(inputs: tuple) -> None:
     points = points.copy()
     cells = [("药箱", "厕所"), ("医药箱",), (" 急救箱 ", "wifi", "打气筒"), ()]
     points["facilities"] = [cells[k % len(cells)] for k in range(len(points))]
-    stations = page_data(webmap.render_map(points, coverage, Settings(), sample=False))["stations"]
+    stations = page_data(render_map(points, coverage, Settings(), sample=False))["stations"]
     assert stations["facilities"] == ["卫生间", "医药箱", "WiFi", "打气筒"]
     assert stations["facilityLabels"] == {
         "en": ["Toilet", "First aid", "Wi-Fi", None],
@@ -126,23 +137,23 @@ def test_every_facility_of_the_sample_is_known() -> None:
 
 def test_titles(inputs: tuple) -> None:
     points, coverage = inputs
-    assert webmap.page_title(Settings(), coverage) == "湖南省户外劳动者服务站点爱心地图"
-    assert webmap.page_title(Settings(county="430103"), coverage) == "天心区户外劳动者服务站点爱心地图"
-    assert webmap.page_title(Settings(county="天心区"), coverage) == "天心区户外劳动者服务站点爱心地图"
-    assert webmap.page_title(Settings(title="我的<地图>"), coverage) == "我的<地图>"
-    assert "Hunan" in webmap.page_title(Settings(lang="en"), coverage)
-    html = webmap.render_map(points, coverage, Settings(title="我的<地图>"), sample=False)
+    assert page_title(Settings(), coverage) == "湖南省户外劳动者服务站点爱心地图"
+    assert page_title(Settings(county="430103"), coverage) == "天心区户外劳动者服务站点爱心地图"
+    assert page_title(Settings(county="天心区"), coverage) == "天心区户外劳动者服务站点爱心地图"
+    assert page_title(Settings(title="我的<地图>"), coverage) == "我的<地图>"
+    assert "Hunan" in page_title(Settings(lang="en"), coverage)
+    html = render_map(points, coverage, Settings(title="我的<地图>"), sample=False)
     assert "<title>我的&lt;地图&gt;</title>" in html
 
 
 def test_one_county_map_fits_that_county(inputs: tuple) -> None:
     points, coverage = inputs
     one = replace(coverage, counties=coverage.counties[coverage.counties["adcode"] == "430103"])
-    data = page_data(webmap.render_map(points, one, Settings(county="430103"), sample=False))
+    data = page_data(render_map(points, one, Settings(county="430103"), sample=False))
     assert data["focus"] == "天心区"
     assert data["focusAdcode"] == "430103"
-    assert page_data(webmap.render_map(points, one, Settings(county="天心区"), sample=False))["focusAdcode"] == "430103"
-    assert page_data(webmap.render_map(points, coverage, Settings(), sample=False))["focusAdcode"] is None
+    assert page_data(render_map(points, one, Settings(county="天心区"), sample=False))["focusAdcode"] == "430103"
+    assert page_data(render_map(points, coverage, Settings(), sample=False))["focusAdcode"] is None
     assert data["title"] == "天心区户外劳动者服务站点爱心地图"
     (south, west), (north, east) = data["bounds"]
     assert 113.09 < west < 113.11 and 113.29 < east < 113.31 and south < 28.01 and north > 28.29
@@ -150,51 +161,52 @@ def test_one_county_map_fits_that_county(inputs: tuple) -> None:
 
 def test_sample_flag_and_tiles(inputs: tuple) -> None:
     points, coverage = inputs
-    data = page_data(webmap.render_map(points, coverage, Settings(basemap="tianditu", tianditu_key="abc123"),
-                                       sample=True))  # fmt: skip
+    html = render_map(points, coverage, Settings(basemap="tianditu", tianditu_key="abc123"), sample=True)
+    data = page_data(html)
     assert data["sample"] is True
     assert data["datum"] == "wgs84"
-    assert [t["url"].split("/")[3].split("?")[0] for t in data["tiles"]] == ["vec_w", "cva_w"]
-    assert all("tk=abc123" in t["url"] for t in data["tiles"])
-    assert page_data(webmap.render_map(points, coverage, Settings(basemap="none"), sample=False))["tiles"] == []
+    urls = tile_urls(html)
+    assert [url.split("/")[3].split("?")[0] for url in urls] == ["vec_w", "cva_w"]
+    assert all("tk=abc123" in url for url in urls)
+    assert tile_urls(render_map(points, coverage, Settings(basemap="none"), sample=False)) == []
 
 
 def test_tianditu_needs_a_key(inputs: tuple) -> None:
     with pytest.raises(InputError, match="tianditu"):
-        webmap.render_map(*inputs, Settings(basemap="tianditu"), sample=False)
+        render_map(*inputs, Settings(basemap="tianditu"), sample=False)
     with pytest.raises(InputError, match="tianditu"):
-        webmap.render_map(*inputs, Settings(basemap="tianditu", tianditu_key="{{x}}"), sample=False)
+        render_map(*inputs, Settings(basemap="tianditu", tianditu_key="{{x}}"), sample=False)
 
 
 def test_no_points_and_empty_coverage() -> None:
     points = synthetic_points(0)
     coverage = synthetic_coverage(synthetic_points(3))
     empty = replace(coverage, service_area=Polygon(), cross_area=Polygon(), gaps=coverage.gaps.iloc[0:0])
-    data = page_data(webmap.render_map(points, empty, Settings(), sample=False))
+    data = page_data(render_map(points, empty, Settings(), sample=False))
     assert data["stations"]["n"] == 0 and data["service"] is None and data["gaps"] is None
 
 
 def test_demand_gaps_are_points(inputs: tuple) -> None:
     points, _ = inputs
-    data = page_data(webmap.render_map(points, synthetic_coverage(points, demand=True), Settings(), sample=False))
+    data = page_data(render_map(points, synthetic_coverage(points, demand=True), Settings(), sample=False))
     assert data["gaps"]["kind"] == "points"
     assert data["gaps"]["weight"][:2] == [5.0, 6.0]
 
 
 def test_shapes_round_trip_within_a_few_metres() -> None:
     square = shapely.box(113.0, 28.0, 113.01, 28.01).difference(shapely.box(113.004, 28.004, 113.006, 28.006))
-    encoded = webmap.encode_shape(square, "wgs84", "wgs84", budget=1000)
+    encoded = encode_shape(square, "wgs84", "wgs84", budget=1000)
     assert encoded is not None and len(encoded) == 1 and len(encoded[0]) == 2
-    rings = [np.cumsum(np.reshape(webmap.unpack_ints(ring), (-1, 2)), axis=0) / 1e5 for ring in encoded[0]]
+    rings = [np.cumsum(np.reshape(unpack_ints(ring), (-1, 2)), axis=0) / 1e5 for ring in encoded[0]]
     decoded = Polygon(rings[0], rings[1:])
     assert decoded.symmetric_difference(square).area < 1e-9
 
 
 def test_shapes_keep_to_their_vertex_budget() -> None:
     circles = shapely.union_all(shapely.buffer(shapely.points(np.linspace(110, 114, 400), 28.0), 0.004))
-    encoded = webmap.encode_shape(circles, "wgs84", "gcj02", budget=2000)
+    encoded = encode_shape(circles, "wgs84", "gcj02", budget=2000)
     assert encoded is not None
-    assert sum(len(webmap.unpack_ints(ring)) // 2 for polygon in encoded for ring in polygon) <= 2000
+    assert sum(len(unpack_ints(ring)) // 2 for polygon in encoded for ring in polygon) <= 2000
 
 
 @pytest.mark.parametrize(
@@ -237,11 +249,11 @@ def test_shapes_keep_to_their_vertex_budget() -> None:
     ],
 )
 def test_parse_hours(text: str, expected: list | None) -> None:
-    assert webmap.parse_hours(text) == expected
+    assert hours.parse_hours(text) == expected
 
 
 def test_script_json_escapes_for_inline_script() -> None:
-    text = webmap.script_json({"a": "</script><!--&\u2028\u2029"})
+    text = script_json({"a": "</script><!--&\u2028\u2029"})
     assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
     assert json.loads(text) == {"a": "</script><!--&\u2028\u2029"}
 
@@ -249,15 +261,15 @@ def test_script_json_escapes_for_inline_script() -> None:
 def test_size_at_20000_stations() -> None:
     points = synthetic_points(20_000, seed=3, spread=3.0)
     coverage = synthetic_coverage(points.iloc[:2000])
-    html = webmap.render_map(points, coverage, Settings(), sample=False)
+    html = render_map(points, coverage, Settings(), sample=False)
     assert len(html.encode("utf-8")) < 4_000_000
 
 
 @given(st.lists(st.integers(-(2**52), 2**52), max_size=200))
 def test_packed_integers_round_trip(values: list[int]) -> None:
-    text = webmap.pack_ints(np.array(values, dtype=np.int64))
+    text = pack_ints(np.array(values, dtype=np.int64))
     assert set(text) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-    assert webmap.unpack_ints(text) == values
+    assert unpack_ints(text) == values
 
 
 def test_packed_deltas_are_small() -> None:
@@ -265,10 +277,10 @@ def test_packed_deltas_are_small() -> None:
     angles = np.linspace(0, 2 * np.pi, 33)[:-1]
     ring = np.rint(np.column_stack([113 + 0.0098 * np.cos(angles), 28 + 0.009 * np.sin(angles)]) * 1e5)
     deltas = np.diff(ring.astype(np.int64), axis=0).ravel()
-    assert len(webmap.pack_ints(deltas)) <= 2 * len(deltas)
+    assert len(pack_ints(deltas)) <= 2 * len(deltas)
 
 
 @given(st.lists(st.lists(st.integers(-(2**40), 2**40), max_size=20), max_size=20))
 def test_packing_many_arrays_at_once_equals_packing_each(arrays: list[list[int]]) -> None:
     as_arrays = [np.array(a, dtype=np.int64) for a in arrays]
-    assert webmap.pack_many(as_arrays) == [webmap.pack_ints(a) for a in as_arrays]
+    assert pack_many(as_arrays) == [pack_ints(a) for a in as_arrays]

@@ -1,0 +1,121 @@
+/* The sortable county table. On a one-county map (--county) it shows that county, highlighted, and the
+   province; the other counties (not drawn on that map, so not clickable) only on demand.
+   Needs: dom, format. Provides: CountyTable(data, t, zoomTo(adcode), refresh()) with .render() -> nodes, and
+   countyTip(t, row, county), a county's tooltip. */
+L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
+  'use strict';
+
+  var el = dom.el;
+  var PROVINCE_ADCODE = '430000';
+
+  /** The tooltip of a county: its numbers, built as DOM text. */
+  function countyTip(t, row, county) {
+    var box = el('div', 'mg-tip');
+    box.appendChild(el('strong', null, county.county + (county.prefecture ? '（' + county.prefecture + '）' : '')));
+    if (!row) return box;
+    box.appendChild(el('div', null, t('tipStations', { s: row.stations, o: row.offices })));
+    box.appendChild(el('div', null, t('tipCovered', {
+      p: format.number(row.covered_pct, 1), c: format.number(row.covered_km2, 1), a: format.number(row.area_km2, 1),
+    })));
+    box.appendChild(el('div', null, t('tipCross', { p: format.number(row.cross_covered_pct, 1) })));
+    if (row.demand_covered_pct !== null && row.demand_covered_pct !== undefined) {
+      box.appendChild(el('div', null, t('tipDemand', {
+        p: format.number(row.demand_covered_pct, 1), c: format.number(row.demand_covered, 0),
+        t: format.number(row.demand_total, 0),
+      })));
+    }
+    return box;
+  }
+
+  /** The sortable county table. On a one-county map (--county) it shows that county, highlighted, and the
+      province; the other counties (not drawn on that map, so not clickable) only on demand. */
+  function CountyTable(data, t, zoomTo, refresh) {
+    this.data = data;
+    this.t = t;
+    this.zoomTo = zoomTo;
+    this.refresh = refresh;
+    this.sortKey = 'covered_pct';
+    this.ascending = true;
+    this.focus = data.focusAdcode || null;
+    this.showAll = !this.focus;
+    this.drawn = new Set(data.counties.map(function (c) { return c.adcode; }));
+    var hasDemand = data.table.some(function (r) { return r.demand_covered_pct !== null; });
+    this.columns = [
+      ['county', 'colCounty', null], ['stations', 'colStations', 0], ['offices', 'colOffices', 0],
+      ['covered_pct', 'colCovered', 1], ['cross_covered_pct', 'colCross', 1],
+    ];
+    if (hasDemand) this.columns.push(['demand_covered_pct', 'colDemand', 1]);
+    this.columns.push(['area_km2', 'colArea', 0]);
+  }
+
+  /** County rows (the province row is kept apart, as the total): the focus county first, the rest sorted. */
+  CountyTable.prototype.rows = function () {
+    var key = this.sortKey;
+    var sign = this.ascending ? 1 : -1;
+    var focus = this.focus;
+    var counties = this.counties();
+    var first = counties.filter(function (r) { return r.adcode === focus; });
+    if (!this.showAll) return first;
+    var rest = counties.filter(function (r) { return r.adcode !== focus; });
+    return first.concat(rest.sort(function (a, b) {
+      var x = a[key], y = b[key];
+      if (x === y) return a.adcode < b.adcode ? -1 : 1;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (typeof x === 'string' ? x.localeCompare(y, 'zh') : x - y) * sign;
+    }));
+  };
+
+  /** Every county row of the coverage table. */
+  CountyTable.prototype.counties = function () {
+    return this.data.table.filter(function (r) { return r.adcode !== PROVINCE_ADCODE; });
+  };
+
+  /** The table, and on a one-county map the button that shows or hides the other counties. */
+  CountyTable.prototype.render = function () {
+    var self = this;
+    var t = this.t;
+    var table = el('table', 'mg-table');
+    var head = el('tr');
+    this.columns.forEach(function (c) {
+      var th = el('th');
+      var arrow = c[0] === self.sortKey ? (self.ascending ? ' ▲' : ' ▼') : '';
+      th.appendChild(dom.button('mg-sort', t(c[1]) + arrow, null, function () { self.sortBy(c[0]); }));
+      head.appendChild(th);
+    });
+    table.appendChild(el('thead')).appendChild(head);
+    var body = table.appendChild(el('tbody'));
+    this.rows().forEach(function (r) { body.appendChild(self.row(r, false)); });
+    var total = this.data.table.filter(function (r) { return r.adcode === PROVINCE_ADCODE; })[0];
+    if (total) table.appendChild(el('tfoot')).appendChild(this.row(total, true));
+    if (!this.focus) return [table];
+    var label = this.showAll ? t('showFocusCounty') : t('showAllCounties', { n: this.counties().length });
+    return [table, dom.button('mg-btn mg-all-counties', label, null, function () {
+      self.showAll = !self.showAll;
+      self.refresh();
+    })];
+  };
+
+  /** One row; a county drawn on the map zooms to it when clicked. */
+  CountyTable.prototype.row = function (r, total) {
+    var self = this;
+    var clickable = !total && this.drawn.has(r.adcode);
+    var tr = el('tr', total ? 'mg-total' : clickable ? 'mg-row' : 'mg-row-static');
+    if (!total && r.adcode === this.focus) tr.classList.add('mg-focus');
+    tr.setAttribute('data-adcode', r.adcode);
+    this.columns.forEach(function (c) {
+      var text = c[2] === null ? (total ? self.t('province') : r.county) : format.number(r[c[0]], c[2]);
+      tr.appendChild(el('td', c[2] === null ? null : 'mg-num', text));
+    });
+    if (clickable) tr.addEventListener('click', function () { self.zoomTo(r.adcode); });
+    return tr;
+  };
+
+  CountyTable.prototype.sortBy = function (key) {
+    this.ascending = this.sortKey === key ? !this.ascending : key === 'county';
+    this.sortKey = key;
+    this.refresh();
+  };
+
+  return { CountyTable: CountyTable, countyTip: countyTip };
+});

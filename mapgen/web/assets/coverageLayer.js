@@ -1,0 +1,149 @@
+/* The coverage layer: counties coloured by their covered share (with their figures as tooltips), the service
+   area, the cross-covered area and the gaps; the county table; zooming to a county.
+   Needs: i18n, packing, shapes, areaLayer, colors, dom, format, sheet, lifecycle, overlays, countyTable.
+   Provides: create(data) -> an L.Layer (data: {counties, table, service, cross, gaps, radiusM, minutes,
+   speedKmh, focusAdcode, lang}), with showTable(), zoomToCounty(adcode), counties and legendRows(). */
+L.mapgen.define('coverageLayer',
+  ['i18n', 'packing', 'shapes', 'areaLayer', 'colors', 'dom', 'format', 'sheet', 'lifecycle', 'overlays',
+    'countyTable'],
+  function (i18n, packing, shapes, AreaLayer, colors, dom, format, sheets, lifecycle, overlays, countyTable) {
+    'use strict';
+
+    var COLORS = colors.COLORS;
+
+    var CoverageLayer = L.Layer.extend({
+      initialize: function (data) {
+        var self = this;
+        this.data = data;
+        this.t = i18n.translator(data.lang);
+        this.counties = data.counties;
+        this.countyLayers = new Map();
+        this.parts = [];
+        this.table = new countyTable.CountyTable(data, this.t, function (adcode) { self.zoomToCounty(adcode); },
+          function () { self.showTable(); });
+      },
+
+      /** Added to a map: the areas come once the stations are on screen. */
+      onAdd: function (map) {
+        var self = this;
+        lifecycle.onStart(function () {
+          self.sheet = sheets.of(map, self.t);
+          lifecycle.afterPaint(function () {
+            if (self._map === map) self.addAreas(map);
+          });
+        });
+      },
+
+      onRemove: function (map) {
+        this.parts.forEach(function (layer) { layer.remove(); });
+        this.parts = [];
+        if (this.fade) map.off('zoomend', this.fade);
+      },
+
+      /** Counties (shown), service area (shown), cross-covered area and gaps (in the layer switcher). */
+      addAreas: function (map) {
+        var t = this.t;
+        var d = this.data;
+        var renderer = L.canvas({ padding: 0.3 });
+        var counties = this.countiesLayer(map, renderer);
+        var service = d.service ? new AreaLayer(d.service, { color: COLORS.service, fillOpacity: 0.18 }) : null;
+        var cross = d.cross ? new AreaLayer(d.cross, { color: COLORS.cross, fillOpacity: 0.3 }) : null;
+        var gaps = this.gapsLayer(renderer);
+        var radius = t('metres', { n: Math.round(d.radiusM) });
+        var parts = [
+          [counties, t('countyLayer'), true], [service, t('serviceArea') + ' (' + radius + ')', true],
+          [cross, t('crossArea'), false], [gaps, d.gaps && t(d.gaps.kind === 'points' ? 'gapPoints' : 'gaps'), false],
+        ];
+        var self = this;
+        parts.forEach(function (part) {
+          if (!part[0]) return;
+          if (part[2]) part[0].addTo(map);
+          self.parts.push(part[0]);
+          overlays.add(map, part[1], part[0]);
+        });
+      },
+
+      /** One polygon per county, filled by the covered share, with its figures as a tooltip. */
+      countiesLayer: function (map, renderer) {
+        var self = this;
+        if (!this.counties.length) return null;
+        var rows = new Map(this.data.table.map(function (r) { return [r.adcode, r]; }));
+        var group = L.featureGroup();
+        this.counties.forEach(function (county) {
+          var row = rows.get(county.adcode);
+          var polygon = L.polygon(shapes.decodeShape(county.shape), {
+            renderer: renderer, color: '#555555', weight: 1, opacity: 0.7, fillOpacity: 0.35,
+            fillColor: colors.coveredColor(row ? row.covered_pct : null),
+          });
+          polygon.bindTooltip(function () { return countyTable.countyTip(self.t, row, county); }, { sticky: true });
+          self.countyLayers.set(county.adcode, polygon);
+          group.addLayer(polygon);
+        });
+        // Strong colours for the overview, faint ones once streets matter (zoomed in).
+        this.fade = function () {
+          var zoom = map.getZoom();
+          group.setStyle({ fillOpacity: zoom <= 9 ? 0.5 : zoom <= 11 ? 0.25 : 0.06 });
+        };
+        map.on('zoomend', this.fade);
+        this.fade();
+        return group;
+      },
+
+      /** Uncovered areas per county, or uncovered demand points. */
+      gapsLayer: function (renderer) {
+        var t = this.t;
+        var gaps = this.data.gaps;
+        if (!gaps) return null;
+        if (gaps.kind === 'areas') {
+          // The counties less the service area, drawn from shapes the page already has: with the even-odd
+          // rule, a place inside a county and the service area is inside two rings and stays unpainted.
+          var outline = [].concat.apply([], this.counties.map(function (county) { return county.shape || []; }));
+          return new AreaLayer(outline.concat(this.data.service || []),
+            { color: COLORS.gap, fillOpacity: 0.2, opacity: 0.6, clip: outline });
+        }
+        var group = L.featureGroup();
+        var style = { renderer: renderer, color: COLORS.gap, weight: 1, fillColor: COLORS.gap, fillOpacity: 0.2 };
+        var lon = packing.scaled(packing.undelta(gaps.lon), packing.POINT_SCALE);
+        var lat = packing.scaled(packing.undelta(gaps.lat), packing.POINT_SCALE);
+        for (var k = 0; k < lon.length; k++) {
+          var d = gaps.distance[k];
+          var tip = dom.el('div', null, t('gapPoint', {
+            county: gaps.county[k], w: format.number(gaps.weight[k], 0), d: d === null ? '–' : format.distance(t, d),
+          }));
+          group.addLayer(L.circleMarker([lat[k], lon[k]], L.extend({ radius: 4 }, style)).bindTooltip(tip));
+        }
+        return group;
+      },
+
+      /** The sortable county table in the sheet. */
+      showTable: function () {
+        this.sheet.show('table', this.t('table'), this.table.render());
+      },
+
+      /** Fit the map to one county. */
+      zoomToCounty: function (adcode) {
+        var layer = this.countyLayers.get(adcode);
+        if (!layer) return;
+        if (dom.isPhone()) this.sheet.hide();
+        var inset = this.sheet.insets();
+        this._map.fitBounds(layer.getBounds(), { paddingTopLeft: [inset.left + 10, inset.top + 10] });
+      },
+
+      /** The legend's rows for the areas, as [swatch class, label]. */
+      legendRows: function () {
+        var t = this.t;
+        var d = this.data;
+        var rows = [['mg-sw-service', t('serviceLegend', { r: Math.round(d.radiusM), min: d.minutes, speed: d.speedKmh })]];
+        if (d.cross) rows.push(['mg-sw-cross', t('crossArea') + ': ' + t('crossLegend')]);
+        if (d.gaps) {
+          rows.push(d.gaps.kind === 'points' ? ['mg-sw-gap-point', t('gapPointsLegend')] : ['mg-sw-gap', t('gapsLegend')]);
+        }
+        return rows;
+      },
+    });
+
+    return {
+      CoverageLayer: CoverageLayer,
+      create: function (data) { return new CoverageLayer(data); },
+    };
+  });

@@ -1,0 +1,34 @@
+/* Numbers, distances and opening states as the interface shows them.
+   Needs: dom, schedule. Provides: distance(t, metres), number(value, digits), openBadge(t, schedule, ms). */
+L.mapgen.define('format', ['dom', 'schedule'], function (dom, schedule) {
+  'use strict';
+
+  /** Metres as '850 米' or '1.2 公里'. */
+  function formatDistance(t, metres) {
+    return metres < 1000 ? t('metres', { n: Math.round(metres) }) : t('kilometres', { n: (metres / 1000).toFixed(1) });
+  }
+
+  /** A number for the county table: fixed decimals, or a dash when unknown. */
+  function formatNumber(value, digits) {
+    return value === null || value === undefined ? '–' : Number(value).toFixed(digits);
+  }
+
+  /** The open-now badge of a schedule at a moment, or null when the hours are not understood; a closed
+      place says when it opens next. */
+  function openBadge(t, plan, ms) {
+    var state = schedule.openState(plan, ms);
+    if (!state) return null;
+    var key = { always: 'always', open: 'openNow', closed: 'closedNow' }[state];
+    var next = state === 'closed' ? schedule.nextOpening(plan, ms) : null;
+    var text = next ? t(key) + ' · ' + t('opensAt', { when: opening(t, next) }) : t(key);
+    return dom.el('span', 'mg-badge mg-badge-' + state, text);
+  }
+
+  /** '08:00' today, else the weekday and time: '周二 08:00', 'Tue 08:00'. */
+  function opening(t, next) {
+    var time = String(Math.floor(next.minute / 60)).padStart(2, '0') + ':' + String(next.minute % 60).padStart(2, '0');
+    return next.days === 0 ? time : t('weekdays').split(',')[next.day] + ' ' + time;
+  }
+
+  return { distance: formatDistance, number: formatNumber, openBadge: openBadge };
+});

@@ -1,0 +1,183 @@
+/* Stations or offices on a canvas of their own: grid-clustered below CLUSTER_UNTIL_ZOOM, never one Leaflet
+   marker per station, so 186,000 stations stay fast. Clicks are hit-tested by the station layer.
+   Needs: mercator, colors. Provides: PointLayer(store, office, options) (an L.Canvas), CLUSTER_UNTIL_ZOOM. */
+L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors) {
+  'use strict';
+
+  var CLUSTER_CELL_PX = 48;
+  var CLUSTER_UNTIL_ZOOM = 14;
+  var OFFICES_UNCLUSTERED = 2000;
+
+  /** One kind of point (stations or offices) drawn on its own canvas; clicks are hit-tested by the page. */
+  var PointLayer = L.Canvas.extend({
+    options: { padding: 0.3 },
+
+    initialize: function (store, office, options) {
+      L.Canvas.prototype.initialize.call(this, options);
+      var members = [];
+      for (var i = 0; i < store.n; i++) if (store.office[i] === office) members.push(i);
+      this.store = store;
+      this.office = office;
+      this.members = Int32Array.from(members);
+      this.mx = new Float64Array(members.length);
+      this.my = new Float64Array(members.length);
+      for (var j = 0; j < members.length; j++) {
+        this.mx[j] = mercator.x(store.lon[members[j]]);
+        this.my[j] = mercator.y(store.lat[members[j]]);
+      }
+      this.accept = null;
+      this.drawn = [];
+    },
+
+    onAdd: function (map) {
+      L.Canvas.prototype.onAdd.call(this, map);
+      L.DomUtil.addClass(this._container, 'mg-points');
+    },
+
+    /** Show only the rows `accept` allows (null: all), and redraw. */
+    setFilter: function (accept) {
+      this.accept = accept;
+      if (this._map) this._redraw();
+    },
+
+    /** Where row i is drawn, as a container point, or null if it is not a member. */
+    containerPointOf: function (i) {
+      var j = Array.prototype.indexOf.call(this.members, i);
+      if (j < 0 || !this._map) return null;
+      var scale = 256 * Math.pow(2, this._map.getZoom());
+      var origin = this._map.getPixelOrigin();
+      var layerPoint = L.point(this.mx[j] * scale - origin.x, this.my[j] * scale - origin.y);
+      return this._map.layerPointToContainerPoint(layerPoint);
+    },
+
+    _draw: function () {
+      var map = this._map;
+      if (!map || !this._bounds) return;
+      var zoom = map.getZoom();
+      var view = {
+        scale: 256 * Math.pow(2, zoom), origin: map.getPixelOrigin(), bounds: this._bounds, zoom: zoom,
+      };
+      // Offices are few (a union office per county or so): shown one by one unless there are thousands.
+      var single = zoom >= CLUSTER_UNTIL_ZOOM || (this.office && this.members.length <= OFFICES_UNCLUSTERED);
+      var items = single ? this.singles(view) : this.clusters(view);
+      this.paint(items, zoom);
+      this.drawn = items;
+    },
+
+    /** Every accepted member in view, one item each. */
+    singles: function (view) {
+      var items = [];
+      var b = view.bounds;
+      for (var j = 0; j < this.members.length; j++) {
+        if (this.accept && !this.accept(this.members[j])) continue;
+        var x = this.mx[j] * view.scale - view.origin.x;
+        var y = this.my[j] * view.scale - view.origin.y;
+        if (x < b.min.x - 20 || x > b.max.x + 20 || y < b.min.y - 20 || y > b.max.y + 20) continue;
+        items.push({ x: x, y: y, i: this.members[j], count: 1 });
+      }
+      return items;
+    },
+
+    /** Accepted members in view binned into a screen grid fixed to the world (bins do not jump when panning). */
+    clusters: function (view) {
+      var bins = new Map();
+      var items = [];
+      var b = view.bounds;
+      for (var j = 0; j < this.members.length; j++) {
+        if (this.accept && !this.accept(this.members[j])) continue;
+        var wx = this.mx[j] * view.scale;
+        var wy = this.my[j] * view.scale;
+        var x = wx - view.origin.x;
+        var y = wy - view.origin.y;
+        if (x < b.min.x - 20 || x > b.max.x + 20 || y < b.min.y - 20 || y > b.max.y + 20) continue;
+        var key = Math.floor(wx / CLUSTER_CELL_PX) * 1048576 + Math.floor(wy / CLUSTER_CELL_PX);
+        var item = bins.get(key);
+        if (!item) {
+          item = { x: 0, y: 0, i: this.members[j], count: 0 };
+          bins.set(key, item);
+          items.push(item);
+        }
+        item.x += x;
+        item.y += y;
+        item.count++;
+      }
+      for (var k = 0; k < items.length; k++) {
+        items[k].x /= items[k].count;
+        items[k].y /= items[k].count;
+      }
+      return items;
+    },
+
+    /** Draw the items: single symbols first, clusters (with their counts) on top. */
+    paint: function (items, zoom) {
+      var ctx = this._ctx;
+      var color = this.office ? colors.COLORS.office : colors.COLORS.station;
+      var size = zoom >= 15 ? 8 : zoom >= 12 ? 6.5 : zoom >= 9 ? 5 : 3.5;
+      ctx.lineWidth = size > 4 ? 2 : 1;
+      ctx.strokeStyle = colors.COLORS.stroke;
+      ctx.fillStyle = color;
+      for (var k = 0; k < items.length; k++) {
+        if (items[k].count === 1) this.symbol(ctx, items[k].x, items[k].y, size);
+      }
+      ctx.lineWidth = 2;
+      for (k = 0; k < items.length; k++) {
+        if (items[k].count > 1) this.cluster(ctx, items[k], color);
+      }
+    },
+
+    /** A station's circle or an office's diamond. */
+    symbol: function (ctx, x, y, r) {
+      ctx.beginPath();
+      if (this.office) {
+        var s = r * 1.35;
+        ctx.moveTo(x, y - s);
+        ctx.lineTo(x + s, y);
+        ctx.lineTo(x, y + s);
+        ctx.lineTo(x - s, y);
+        ctx.closePath();
+      } else {
+        ctx.arc(x, y, r, 0, 2 * Math.PI);
+      }
+      ctx.fill();
+      ctx.stroke();
+    },
+
+    /** A cluster: a disc sized by the log of its count, with the count written in it. */
+    cluster: function (ctx, item, color) {
+      var r = Math.min(24, 10 + 3 * Math.log(item.count));
+      ctx.beginPath();
+      ctx.arc(item.x, item.y, r, 0, 2 * Math.PI);
+      ctx.globalAlpha = 0.9;
+      ctx.fillStyle = color;
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.stroke();
+      ctx.fillStyle = '#ffffff';
+      ctx.font = 'bold 12px sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(item.count > 9999 ? Math.round(item.count / 1000) + 'k' : String(item.count), item.x, item.y);
+      ctx.fillStyle = color;
+    },
+
+    /** The drawn item nearest a container point within `tolerance` pixels, or null. */
+    hit: function (containerPoint, tolerance) {
+      if (!this._map) return null;
+      var p = this._map.containerPointToLayerPoint(containerPoint);
+      var best = null;
+      var bestD = Infinity;
+      for (var k = 0; k < this.drawn.length; k++) {
+        var item = this.drawn[k];
+        var reach = item.count > 1 ? Math.min(24, 10 + 3 * Math.log(item.count)) + 4 : tolerance;
+        var d = Math.hypot(item.x - p.x, item.y - p.y);
+        if (d <= reach && d < bestD) {
+          best = item;
+          bestD = d;
+        }
+      }
+      return best && { i: best.i, count: best.count, latlng: this._map.layerPointToLatLng([best.x, best.y]) };
+    },
+  });
+
+  return { PointLayer: PointLayer, CLUSTER_UNTIL_ZOOM: CLUSTER_UNTIL_ZOOM };
+});

@@ -1,0 +1,141 @@
+/* Stations and offices: the compact columns decoded, a grid index over true (WGS-84) positions, nearest and
+   search, records, navigation links and the filters' predicate. Offices are never "nearest": they are union
+   offices, not rest stations.
+   Needs: packing, datum, grid, schedule. Provides: StationStore(cols, datum, speedKmh), makeFilter(store, filters, ms). */
+L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (packing, datum, Grid, schedule) {
+  'use strict';
+
+  /** All stations and offices of the page, decoded from the columns webmap.py writes. */
+  function StationStore(cols, datum, speedKmh) {
+    this.cols = cols;
+    this.datum = datum;
+    this.speedKmh = speedKmh;
+    this.n = cols.n;
+    var lonInt = packing.undelta(cols.lon);
+    var latInt = packing.undelta(cols.lat);
+    this.lon = packing.scaled(lonInt, packing.POINT_SCALE);
+    this.lat = packing.scaled(latInt, packing.POINT_SCALE);
+    this.wlon = cols.wgsLon ? packing.scaled(packing.undelta(cols.wgsLon, lonInt), packing.POINT_SCALE) : this.lon;
+    this.wlat = cols.wgsLat ? packing.scaled(packing.undelta(cols.wgsLat, latInt), packing.POINT_SCALE) : this.lat;
+    var officeKind = cols.kinds.indexOf('office');
+    this.office = new Uint8Array(this.n);
+    this.byId = new Map();
+    var stations = [];
+    for (var i = 0; i < this.n; i++) {
+      this.office[i] = cols.kind[i] === officeKind ? 1 : 0;
+      if (!this.office[i]) stations.push(i);
+      if (!this.byId.has(cols.id[i])) this.byId.set(cols.id[i], i);
+    }
+    this.stationCount = stations.length;
+    this.grid = new Grid(this.wlon, this.wlat, stations);
+    this.haystack = null;
+  }
+
+  /** Walking minutes for a straight-line distance at the page's walking speed. */
+  StationStore.prototype.walkMinutes = function (metres) {
+    return metres / (this.speedKmh * 1000 / 60);
+  };
+
+  /** The k stations nearest a WGS-84 point: [{i, d}] (d in metres), optionally only those `accept` allows. */
+  StationStore.prototype.nearest = function (lat, lon, k, accept) {
+    return this.grid.nearest(lat, lon, k, accept);
+  };
+
+  /** Row index of a station or office id, or -1. */
+  StationStore.prototype.indexOf = function (id) {
+    var i = this.byId.get(String(id));
+    return i === undefined ? -1 : i;
+  };
+
+  /** Facility names of row i (canonical: the vocabulary in mapgen/facilities.py). */
+  StationStore.prototype.facilities = function (i) {
+    var names = this.cols.facilities;
+    return this.cols.facsets[this.cols.facset[i]].map(function (f) { return names[f]; });
+  };
+
+  /** A facility's icon and label in the page's language, as {icon, label}; unknown ones keep their name. */
+  StationStore.prototype.facilityLabel = function (name, lang) {
+    var k = this.cols.facilities.indexOf(name);
+    var labels = this.cols.facilityLabels;
+    var en = k >= 0 ? labels.en[k] : null;
+    return { icon: k >= 0 && labels.icon[k] ? labels.icon[k] : '', label: lang === 'en' && en ? en : name };
+  };
+
+  /** The opening schedule of row i (parsed by mapgen/hours.py), or null. */
+  StationStore.prototype.schedule = function (i) {
+    return this.cols.schedules[this.cols.hours[i]];
+  };
+
+  /** Opening state of row i now: 'always', 'open', 'closed' or null. */
+  StationStore.prototype.openState = function (i, ms) {
+    return schedule.openState(this.schedule(i), ms === undefined ? Date.now() : ms);
+  };
+
+  /** Everything known about row i, as a plain object in the map's datum. */
+  StationStore.prototype.record = function (i) {
+    var c = this.cols;
+    var area = c.areas[c.area[i]];
+    var gcj = datum.mapToGcj(this.lon[i], this.lat[i], this.datum);
+    return {
+      id: c.id[i], name: c.name[i], lat: this.lat[i], lon: this.lon[i],
+      kind: this.office[i] ? 'office' : 'station', type: c.types[c.type[i]],
+      address: c.address[i], hours: c.hoursText[c.hours[i]], phone: c.phone[i], note: c.note[i],
+      facilities: this.facilities(i), adcode: area[0], county: area[1],
+      lat_wgs84: this.wlat[i], lon_wgs84: this.wlon[i], lat_gcj02: gcj[1], lon_gcj02: gcj[0],
+      open: this.openState(i),
+    };
+  };
+
+  /** Rows whose name, address, county or id contain the query (case-insensitive), at most `limit`. */
+  StationStore.prototype.search = function (query, limit) {
+    var q = query.trim().toLowerCase();
+    if (!q) return [];
+    var hay = this.searchText();
+    var out = [];
+    for (var i = 0; i < this.n && out.length < limit; i++) {
+      if (hay[i].indexOf(q) !== -1) out.push(i);
+    }
+    return out;
+  };
+
+  /** Lower-cased search text per row, built on the first search only. */
+  StationStore.prototype.searchText = function () {
+    if (this.haystack) return this.haystack;
+    var c = this.cols;
+    this.haystack = new Array(this.n);
+    for (var i = 0; i < this.n; i++) {
+      var area = c.areas[c.area[i]];
+      this.haystack[i] = [c.name[i], c.address[i], area[1], c.id[i]].join('\u0001').toLowerCase();
+    }
+    return this.haystack;
+  };
+
+  /** Amap walking-navigation link to row i (Amap takes GCJ-02 whatever the map's datum). */
+  StationStore.prototype.navigationUrl = function (i) {
+    var gcj = datum.mapToGcj(this.lon[i], this.lat[i], this.datum);
+    return 'https://uri.amap.com/navigation?to=' + gcj[0].toFixed(6) + ',' + gcj[1].toFixed(6) + ',' +
+      encodeURIComponent(this.cols.name[i]) + '&mode=walk&callnative=1&src=mapgen';
+  };
+
+  /** A per-row predicate for the filters: facilities all present, type among those chosen, open now, 24 hours. */
+  function makeFilter(store, filters, ms) {
+    var c = store.cols;
+    var facOk = c.facsets.map(function (set) {
+      return filters.facilities.every(function (f) { return set.indexOf(f) !== -1; });
+    });
+    var hoursOk = c.schedules.map(function (s) {
+      var state = schedule.openState(s, ms);
+      if (filters.always) return state === 'always';
+      if (filters.openNow) return state === 'always' || state === 'open';
+      return true;
+    });
+    var types = filters.types;
+    var active = filters.facilities.length || filters.always || filters.openNow || types.length;
+    if (!active) return null;
+    return function (i) {
+      return facOk[c.facset[i]] && hoursOk[c.hours[i]] && (!types.length || types.indexOf(c.type[i]) !== -1);
+    };
+  }
+
+  return { StationStore: StationStore, makeFilter: makeFilter };
+});

@@ -1,0 +1,162 @@
+"""mapgen's map layers as folium plugins: the stations (with details, search and nearest) and the coverage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from folium.map import Layer
+
+from mapgen.settings import Datum, Lang
+from mapgen.web import areas
+from mapgen.web.assets import MapgenAssetsMixin, Template
+from mapgen.web.stations import station_columns, station_table
+
+_DATUMS = ("wgs84", "gcj02")
+_LANGS = ("zh", "en")
+
+
+def _check_choice(argument: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Refuse a value outside `allowed`, naming the argument."""
+    if value not in allowed:
+        msg = f"`{argument}` was {value!r} but must be one of {', '.join(allowed)}"
+        raise ValueError(msg)
+
+
+class StationLayer(MapgenAssetsMixin, Layer):
+    """Rest stations (and union offices) on a folium map: clustered canvas markers, details, nearest, hash links.
+
+    A tap on a station opens its details (address, hours with an open-now badge, facilities, call and Amap
+    navigation links); a tap elsewhere lists the stations nearest that place. The page gets
+    ``window.mapgen`` (``datum``, ``nearest(lat, lon, k)``, ``station(id)``) and follows ``#station=ID`` and
+    ``#at=LAT,LON`` links. Leaflet comes from the map (folium's CDN copy, or the one mapgen inlines).
+
+    Parameters
+    ----------
+    stations : pandas.DataFrame or geopandas.GeoDataFrame
+        One row per station, with at least ``id`` and ``name``, and positions as ``lon_wgs84``/``lat_wgs84``
+        columns or a point geometry (WGS-84, EPSG:4326). ``lon_gcj02``/``lat_gcj02`` are converted when
+        missing. Optional: kind (``station``/``office``), type, address, hours, phone, note, facilities
+        (a list), adcode, county, prefecture.
+    datum : {"wgs84", "gcj02"}, default "wgs84"
+        The datum the map's basemap is drawn in: OSM and Tianditu are WGS-84, Gaode (Amap) is GCJ-02.
+    lang : {"zh", "en"}, default "zh"
+        The language of the details and lists.
+    speed_kmh : float, default 4.0
+        Walking speed for the walking minutes shown with distances.
+    name : str, default None
+        The layer's name in a folium LayerControl.
+
+    Examples
+    --------
+    >>> import folium
+    >>> m = folium.Map(location=[28.8, 113.07], zoom_start=11)
+    >>> stations = pd.DataFrame({"id": ["S1"], "name": ["汨罗城区驿站"], "lon_wgs84": [113.07], "lat_wgs84": [28.8]})
+    >>> _ = StationLayer(stations).add_to(m)
+    >>> 'L.mapgen.create("stationLayer"' in m.get_root().render()
+    True
+
+    """
+
+    module = "stationLayer"
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.mapgen.create("stationLayer", {{ this.data|script_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        stations: pd.DataFrame,
+        *,
+        datum: Datum = "wgs84",
+        lang: Lang = "zh",
+        speed_kmh: float = 4.0,
+        name: str | None = None,
+    ) -> None:
+        """Pack the stations for the page, in the map's datum."""
+        _check_choice("datum", datum, _DATUMS)
+        _check_choice("lang", lang, _LANGS)
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "StationLayer"
+        self.data = {
+            "datum": datum,
+            "lang": lang,
+            "speedKmh": speed_kmh,
+            "stations": station_columns(station_table(stations), datum),
+        }
+
+
+class CoverageLayer(MapgenAssetsMixin, Layer):
+    """Coverage on a folium map: counties coloured by covered share, service areas, cross-coverage and gaps.
+
+    The areas are drawn once the stations are on screen; a county's figures show as its tooltip, and
+    ``show_table()`` in the page (the worker panel's table button) lists every county, sortable.
+
+    Parameters
+    ----------
+    result : mapgen.coverage.Coverage
+        The analysis: ``table``, ``counties`` (GCJ-02 polygons), ``service_area``, ``cross_area``, ``gaps``.
+    datum : {"wgs84", "gcj02"}, default "wgs84"
+        The datum the map's basemap is drawn in.
+    lang : {"zh", "en"}, default "zh"
+        The language of labels and tooltips.
+    radius_m, minutes, speed_kmh : float
+        A station's reach, as the legend explains it.
+    focus_adcode : str, default None
+        On a one-county map, that county: the table shows it first and the others on demand.
+    name : str, default None
+        The layer's name in a folium LayerControl.
+
+    Examples
+    --------
+    >>> import folium, shapely
+    >>> from mapgen.coverage import Coverage
+    >>> empty = Coverage(table=pd.DataFrame(), counties=pd.DataFrame(columns=["adcode", "county", "prefecture"]),
+    ...                  service_area=shapely.Polygon(), cross_area=shapely.Polygon(), gaps=None)
+    >>> m = folium.Map(location=[28.8, 113.07], zoom_start=11)
+    >>> _ = CoverageLayer(empty).add_to(m)
+
+    """
+
+    module = "coverageLayer"
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.mapgen.create("coverageLayer", {{ this.data|script_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        result: Any,
+        *,
+        datum: Datum = "wgs84",
+        lang: Lang = "zh",
+        radius_m: float = 1000.0,
+        minutes: float = 15.0,
+        speed_kmh: float = 4.0,
+        focus_adcode: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        """Encode the coverage for the page, in the map's datum."""
+        _check_choice("datum", datum, _DATUMS)
+        _check_choice("lang", lang, _LANGS)
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "CoverageLayer"
+        service, cross = areas.service_shapes(result.service_area, result.cross_area, datum)
+        self.data = {
+            "lang": lang,
+            "radiusM": round(radius_m, 1),
+            "minutes": minutes,
+            "speedKmh": speed_kmh,
+            "focusAdcode": focus_adcode,
+            "counties": areas.county_shapes(result.counties, datum, detailed=focus_adcode is not None),
+            "table": areas.table_rows(result.table),
+            "service": service,
+            "cross": cross,
+            "gaps": areas.gaps(result.gaps, datum),
+        }
