@@ -126,6 +126,9 @@ def _geodata(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; bad input becomes one line on stderr and exit code 2, Ctrl-C exit 130."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # file names that are not valid UTF-8 print escaped, never crash
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     commands = {"build": _build, "validate": _validate, "template": _template, "geodata": _geodata}
     try:

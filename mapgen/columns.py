@@ -51,11 +51,14 @@ _BY_ALIAS = {alias: column.key for column in COLUMNS for alias in column.aliases
 # A bracketed suffix is a unit or datum note: 经度（GCJ-02）, lon (deg).
 _SUFFIX = re.compile(r"\(.*?\)|\[.*?\]|（.*?）|【.*?】")
 _NOISE = re.compile(r"[\s_\-.:：/]+")
+_LONGEST_HEADER = 200
 
 
 def normalise_header(header: object) -> str:
     """Fold a header to its lookup form: NFKC, no bracketed suffix, no spaces, lower case."""
     text = unicodedata.normalize("NFKC", str(header or ""))
+    if len(text) > _LONGEST_HEADER:  # no alias is this long; and the suffix pattern is quadratic on "(((("
+        return text.lower()
     return _NOISE.sub("", _SUFFIX.sub("", text)).lower()
 
 

@@ -17,8 +17,15 @@ _DMS = re.compile(
     re.IGNORECASE,
 )
 _SPACED = re.compile(rf"^{_NUMBER}[\s:]+{_NUMBER}(?:[\s:]+{_NUMBER})?$")
-_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+# An exponent is accepted as the vectorised reader (pandas) accepts it, so that '1e999' is too large, not garbled.
+_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _NEGATIVE = {"S", "W", "西经", "南纬"}
+# Not-a-number and infinity as float() and pandas spell them; checked first, since 'NaN' would otherwise
+# read as a number between two hemisphere marks.
+_NON_FINITE = re.compile(r"^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
+# The longest real form (东经113度04分12.123456秒) is about 25 characters; the patterns backtrack
+# quadratically on long text, so a cell this long is refused before they see it.
+_MAX_LENGTH = 64
 
 
 class CoordinateError(ValueError):
@@ -56,15 +63,25 @@ def parse_coordinate(value: object) -> float:
     if isinstance(value, bool):
         msg = f"not a coordinate: {value!r}"
         raise CoordinateError(msg)
-    number = float(value) if isinstance(value, (int, float)) else _parse_text(str(value))
+    try:
+        number = float(value) if isinstance(value, (int, float)) else _parse_text(str(value))
+    except OverflowError as error:  # an integer beyond float's range
+        msg = "not a finite number: too large"
+        raise CoordinateError(msg) from error
     if not math.isfinite(number):
-        msg = f"not a coordinate: {value!r}"
+        msg = f"not a finite number: {value!r}"
         raise CoordinateError(msg)
     return number
 
 
 def _parse_text(text: str) -> float:
+    if len(text) > _MAX_LENGTH:
+        msg = f"not a coordinate: {len(text):,} characters long"
+        raise CoordinateError(msg)
     folded = normalise(text)
+    if _NON_FINITE.match(folded):
+        msg = f"not a finite number: {text!r}"
+        raise CoordinateError(msg)
     match = _HEMISPHERE.match(folded)
     if match is None or not match.group(2):
         msg = f"not a coordinate: {text!r}"

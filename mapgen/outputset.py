@@ -114,7 +114,8 @@ def _stage(staging: Path, files: Mapping[str, str]) -> None:
     for name, text in files.items():
         path = staging / "new" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        # errors="replace": a file name that is not valid UTF-8 (kept by Python as surrogates) becomes "?".
+        with path.open("w", encoding="utf-8", errors="replace", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())

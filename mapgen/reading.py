@@ -221,10 +221,11 @@ def _parse_table(table: Table, kind: str, crs: str | None, result: ReadResult) -
         frame[key] = values
     frame["weight"] = _weights(frame["weight_text"])
     bad = _flag(bad, np.isnan(frame["weight"].to_numpy(float)), reject, "weight",
-                "weight is not a number of workers >= 0")
+                "weight is not a finite number of workers >= 0")
     frame = frame[~bad].reset_index(drop=True)
     frame["id_given"] = frame["id"] != ""
-    if "id" in columns and normalise_header(table.headers[columns["id"]]) in _SERIAL_HEADERS:
+    serial = "id" in columns and normalise_header(table.headers[columns["id"]]) in _SERIAL_HEADERS
+    if serial and frame["id_given"].any():
         # A serial number restarts at 1 in every county's list: it identifies a row only within its file.
         frame.loc[frame["id_given"], "id"] = table.path.stem + "-" + frame["id"][frame["id_given"]]
     frame["source"], frame["datum"] = str(table.path), file_datum
@@ -261,13 +262,13 @@ def _weights(texts: pd.Series) -> pd.Series:
     cache = {text: _count(text) for text in set(texts.iloc[slow])}
     values[slow] = [cache[texts.iat[i]] for i in slow]
     values = np.where(texts.to_numpy(str) == "", 1.0, values)
-    return pd.Series(np.where(values >= 0, values, np.nan), index=texts.index)
+    return pd.Series(np.where((values >= 0) & np.isfinite(values), values, np.nan), index=texts.index)
 
 
 def _count(text: str) -> float:
     """A head count as people write it: '１２', '1,200', '30人'; NaN when it is none."""
     folded = re.sub(r"(?<=\d),(?=\d{3}\b)", "", unicodedata.normalize("NFKC", text)).strip()
-    folded = re.sub(r"\s*(人|名|个)$", "", folded)
+    folded = re.sub(r"(人|名|个)$", "", folded).strip()  # not \s*(...)$: quadratic on long runs of spaces
     try:
         return float(folded)
     except ValueError:
