@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapgen import datum, geography
+from mapgen.geo import datum, geography
 
 # Bump when the generator changes, so cached files in bench/work/ are made anew.
 GENERATOR_VERSION = 1

@@ -9,7 +9,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from mapgen import coverage, geography, reading
+from mapgen.analysis import coverage
+from mapgen.geo import geography
+from mapgen.inputs import reading
 from mapgen.settings import Datum, Settings
 
 
@@ -23,7 +25,7 @@ def read_points(paths: Iterable[str | PathLike[str]], *, kind: str = "station",
     Examples
     --------
     >>> import mapgen
-    >>> stations = mapgen.read_points([mapgen.geography.GEODATA / "sample" / "stations.csv"])
+    >>> stations = mapgen.read_points([mapgen.geo.geography.GEODATA / "sample" / "stations.csv"])
     >>> len(stations), stations.crs.to_epsg(), stations.attrs["rejects"]
     (4000, 4326, [])
 
@@ -41,7 +43,7 @@ def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minut
     Examples
     --------
     >>> import mapgen
-    >>> stations = mapgen.read_points([mapgen.geography.GEODATA / "sample" / "stations.csv"])
+    >>> stations = mapgen.read_points([mapgen.geo.geography.GEODATA / "sample" / "stations.csv"])
     >>> result = mapgen.analyse(stations)
     >>> province = result.table.iloc[-1]
     >>> province["adcode"], int(province["stations"])

@@ -11,13 +11,14 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from mapgen import geography, output, outputset
-from mapgen.coverage import Coverage, analyse, county_scope
+from mapgen.analysis.coverage import Coverage, analyse, county_scope
 from mapgen.errors import InputError
-from mapgen.manifest import manifest_json
-from mapgen.outputset import MANIFEST
+from mapgen.geo import geography
+from mapgen.inputs.reading import ReadResult, read_points, reject_shared_ids
+from mapgen.outputs import formats, outputset
+from mapgen.outputs.manifest import manifest_json
+from mapgen.outputs.outputset import MANIFEST
 from mapgen.progress import Progress
-from mapgen.reading import ReadResult, read_points, reject_shared_ids
 from mapgen.settings import Settings
 
 SAMPLE_DIR = geography.GEODATA / "sample"
@@ -125,9 +126,9 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     files = {
         "index.html": render_map(shown, coverage, settings, sample=sample),
         "stations.geojson": _stations_geojson(points),
-        "coverage.csv": output.coverage_csv(result.coverage.table),
+        "coverage.csv": formats.coverage_csv(result.coverage.table),
         "rejects.csv": _rejects_csv(result.reads),
-        "gaps.geojson": output.geojson_text(output.frame_features(result.coverage.gaps)),
+        "gaps.geojson": formats.geojson_text(formats.frame_features(result.coverage.gaps)),
     }
     files[MANIFEST] = manifest_json(result.reads, settings, list(files), sample=sample)
     outputset.publish(settings.out_dir, files)
@@ -138,9 +139,9 @@ def _stations_geojson(points: pd.DataFrame) -> str:
     columns["facilities"] = [list(items) for items in columns["facilities"]]
     for key in ("lon_gcj02", "lat_gcj02"):
         columns[key] = np.round(points[key].to_numpy(float), 7).tolist()
-    return output.point_features_text(columns, points["lon_wgs84"].tolist(), points["lat_wgs84"].tolist())
+    return formats.point_features_text(columns, points["lon_wgs84"].tolist(), points["lat_wgs84"].tolist())
 
 
 def _rejects_csv(reads: dict[str, ReadResult]) -> str:
     rejects = [r for read in reads.values() for r in read.rejects]
-    return output.csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))
+    return formats.csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))

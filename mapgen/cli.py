@@ -78,8 +78,8 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from mapgen import report
     from mapgen.build import Inputs, build
+    from mapgen.outputs import report
 
     settings = _settings(args)
     inputs = Inputs(stations=tuple(args.stations), offices=tuple(args.offices), demand=args.demand)
@@ -97,8 +97,8 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from mapgen import report
-    from mapgen.reading import read_points
+    from mapgen.inputs.reading import read_points
+    from mapgen.outputs import report
 
     read = read_points(args.files, kind=args.kind, crs=args.crs)
     print("\n".join([*report.read_summary({args.kind: read}), *report.reject_lines({args.kind: read})]))
@@ -109,7 +109,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from mapgen.template import write_template
+    from mapgen.inputs.template import write_template
 
     write_template(args.path, force=args.force)
     print(f"wrote {args.path}")
@@ -117,8 +117,8 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _geodata(args: argparse.Namespace) -> int:
-    from mapgen import geodata
-    from mapgen.geography import GEODATA
+    from mapgen.geo import geodata
+    from mapgen.geo.geography import GEODATA
 
     geodata.build(args.out or GEODATA)
     return EXIT_OK

@@ -28,7 +28,7 @@ SPEED_RANGE = (1.0, 30.0)
 class Settings:
     """Everything a build needs to know besides its input files.
 
-    `crs` is the datum given for all inputs, or None to read each file in its own (see `mapgen.reading`).
+    `crs` is the datum given for all inputs, or None to read each file in its own (see `mapgen.inputs.reading`).
     """
 
     crs: Datum | None = None

@@ -15,8 +15,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from mapgen import datum, projection
-from mapgen.coverage import Coverage
+from mapgen.analysis.coverage import Coverage
+from mapgen.geo import datum, projection
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

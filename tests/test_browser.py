@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from conftest import PageRun, open_run, synthetic_coverage, synthetic_points
 
-from mapgen import datum, facilities, sample
+from mapgen.geo import datum
+from mapgen.inputs import facilities, sample
 from mapgen.settings import Settings
 from mapgen.web import render_map
 from mapgen.web.packing import pack_ints
@@ -465,7 +466,7 @@ def miluo_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_county_map_nearest_includes_stations_across_the_border(open_page: OpenPage, miluo_build: Any) -> None:
     import shapely
 
-    from mapgen import geography
+    from mapgen.geo import geography
 
     html, stations = miluo_build
     counties = geography.load_counties()

@@ -9,9 +9,9 @@ import sys
 import openpyxl
 import pytest
 
-from mapgen import datum
 from mapgen.cli import main
-from mapgen.reading import read_points
+from mapgen.geo import datum
+from mapgen.inputs.reading import read_points
 
 OUTPUTS = ("index.html", "stations.geojson", "coverage.csv", "rejects.csv", "gaps.geojson", "manifest.json")
 MILUO = (113.067251, 28.806881)

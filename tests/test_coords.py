@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mapgen.coords import CoordinateError, parse_coordinate
+from mapgen.inputs.coords import CoordinateError, parse_coordinate
 
 FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapgen import coverage, datum, disks, projection
+from mapgen.analysis import coverage, disks
+from mapgen.geo import datum, projection
 from mapgen.settings import Settings
 
 R = 1000.0

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from mapgen import datum
+from mapgen.geo import datum
 
 GEOD = Geod(ellps="WGS84")
 hunan_lon = st.floats(108.7, 114.3)

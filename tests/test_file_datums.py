@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mapgen import datum
 from mapgen.cli import main
+from mapgen.geo import datum
 
 # A point in Miluo's town centre, WGS-84, and the same place in GCJ-02 by the published forward formula
 # (worked out once here, independently of mapgen's reader).

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mapgen.cli import main
-from mapgen.coords import CoordinateError, parse_coordinate
 from mapgen.errors import InputError
-from mapgen.reading import read_points
+from mapgen.inputs.coords import CoordinateError, parse_coordinate
+from mapgen.inputs.reading import read_points
 
 MILUO = (113.067251, 28.806881)
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,

@@ -12,7 +12,7 @@ import pyproj
 import pytest
 import shapely
 
-from mapgen import datum, geodata
+from mapgen.geo import datum, geodata
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 COUNTIES = GEODATA / "hunan_counties.geojson"

@@ -9,8 +9,8 @@ import pyproj
 import pytest
 import shapely
 
-from mapgen import datum, geography
 from mapgen.errors import InputError
+from mapgen.geo import datum, geography
 
 
 def test_load_counties_is_a_fresh_copy():
@@ -86,7 +86,7 @@ def test_locate_known_places():
 
 def _km_to_hunan(lon_gcj: float, lat_gcj: float) -> float:
     """Geodesic distance to the nearest vertex of the unsimplified source outline (within ~0.2 km)."""
-    from mapgen import geodata
+    from mapgen.geo import geodata
 
     coords = shapely.get_coordinates(geodata.source_province())
     lon, lat = datum.convert(coords[:, 0], coords[:, 1], "gcj02", "wgs84")

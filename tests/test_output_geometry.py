@@ -15,7 +15,9 @@ import pyogrio
 import pytest
 import shapely
 
-from mapgen import cli, output, projection
+from mapgen import cli
+from mapgen.geo import projection
+from mapgen.outputs import formats as output
 
 GRID = 1e-7
 # A few demand points (one without a weight), enough for gaps.geojson to hold points rather than polygons.

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mapgen import outputset
 from mapgen.cli import main
 from mapgen.errors import InputError
+from mapgen.outputs import outputset
 
 MILUO = (113.0673, 28.8069)
 

@@ -8,9 +8,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from mapgen import datum, geography
 from mapgen.errors import InputError
-from mapgen.reading import read_points
+from mapgen.geo import datum, geography
+from mapgen.inputs.reading import read_points
 
 MILUO = (113.067251, 28.806881)  # 汨罗市's seat, GCJ-02, from cpca
 FURONG = (113.032539, 28.185389)  # 芙蓉区, Changsha
@@ -248,7 +248,7 @@ def test_demand_rows_at_one_place_all_count(tmp_path):
 
 
 def test_office_sharing_a_station_id_is_rejected(tmp_path):
-    from mapgen.reading import reject_shared_ids
+    from mapgen.inputs.reading import reject_shared_ids
 
     stations = read(write_csv(tmp_path / "s.csv", f"id,name,lon,lat\n1,站,{MILUO[0]},{MILUO[1]}\n"))
     offices = read(write_csv(tmp_path / "o.csv", f"id,name,lon,lat\n1,工会,{FURONG[0]},{FURONG[1]}\n"), kind="office")

@@ -13,9 +13,9 @@ import pytest
 
 from mapgen.cli import main
 from mapgen.errors import InputError
-from mapgen.geography import GEODATA
-from mapgen.reading import read_points
-from mapgen.tables import decode_text
+from mapgen.geo.geography import GEODATA
+from mapgen.inputs.reading import read_points
+from mapgen.inputs.tables import decode_text
 
 MILUO = (113.067251, 28.806881)  # 汨罗市's seat, GCJ-02, from cpca
 FURONG = (113.032539, 28.185389)  # 芙蓉区, Changsha

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapgen import geography, sample
+from mapgen.geo import geography
+from mapgen.inputs import sample
 
 SAMPLE = Path(__file__).resolve().parent.parent / "geodata" / "sample"
 HEADER = ["编号", "站点名称", "类型", "地址", "开放时间", "联系电话", "服务设施", "所属区县", "经度", "纬度"]

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Polygon
 
-from mapgen import facilities, hours, sample
 from mapgen.errors import InputError
+from mapgen.inputs import facilities, hours, sample
 from mapgen.settings import Settings
 from mapgen.web.assets import script_json
 from mapgen.web.packing import pack_ints, pack_many, unpack_ints

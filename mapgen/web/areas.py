@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapgen import datum
+from mapgen.geo import datum
 from mapgen.web.packing import delta, number, text, texts
 from mapgen.web.shapes import encode_shape
 from mapgen.web.stations import STATION_SCALE

@@ -97,7 +97,7 @@ class CoverageLayer(MapgenAssetsMixin, Layer):
 
     Parameters
     ----------
-    result : mapgen.coverage.Coverage
+    result : mapgen.analysis.coverage.Coverage
         The analysis: ``table``, ``counties`` (GCJ-02 polygons), ``service_area``, ``cross_area``, ``gaps``.
     datum : {"wgs84", "gcj02"}, default "wgs84"
         The datum the map's basemap is drawn in.
@@ -113,7 +113,7 @@ class CoverageLayer(MapgenAssetsMixin, Layer):
     Examples
     --------
     >>> import folium, shapely
-    >>> from mapgen.coverage import Coverage
+    >>> from mapgen.analysis.coverage import Coverage
     >>> empty = Coverage(table=pd.DataFrame(), counties=pd.DataFrame(columns=["adcode", "county", "prefecture"]),
     ...                  service_area=shapely.Polygon(), cross_area=shapely.Polygon(), gaps=None)
     >>> m = folium.Map(location=[28.8, 113.07], zoom_start=11)

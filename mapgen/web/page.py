@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Element, Figure
 
-from mapgen import datum
+from mapgen.geo import datum
 from mapgen.settings import Settings
 from mapgen.web.assets import InlineAsset, InlineAssetsMixin, leaflet_assets
 from mapgen.web.basemaps import tile_layers
@@ -72,7 +72,7 @@ def service_map(
     """The whole service map as a folium.Map; ``page.save("map.html")`` writes one self-contained page.
 
     `stations` holds stations and offices (see `StationLayer`), `result` is the `Coverage` of
-    `mapgen.coverage.analyse`; the other arguments are the command line's options of the same names.
+    `mapgen.analysis.coverage.analyse`; the other arguments are the command line's options of the same names.
     """
     # Settings validates every option once, as for the command line (a Tianditu basemap needs a key, ...).
     settings = Settings(basemap=basemap, lang=lang, title=title, county=county,  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from mapgen import datum
+from mapgen.geo import datum
 from mapgen.web.packing import pack_many
 
 # Polygons travel in 1e-5 degree (1.1 m) integers.

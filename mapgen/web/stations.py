@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mapgen import datum, facilities
-from mapgen.hours import parse_hours
+from mapgen.geo import datum
+from mapgen.inputs import facilities
+from mapgen.inputs.hours import parse_hours
 from mapgen.web.packing import as_text, delta, string_table, text, texts
 
 # Stations travel in 1e-6 degree (0.11 m) integers.

@@ -1,4 +1,4 @@
-/* Datums and distances: the published GCJ-02 forward formula (as mapgen/datum.py) and great-circle metres.
+/* Datums and distances: the published GCJ-02 forward formula (as mapgen/geo/datum.py) and great-circle metres.
    Needs: nothing. Provides: wgsToGcj, gcjToWgs, wgsToMap, mapToWgs, mapToGcj ([lon, lat] pairs),
    greatCircleM(lat1, lon1, lat2, lon2) and EARTH_RADIUS_M. */
 L.mapgen.define('datum', [], function () {

@@ -1,5 +1,5 @@
 /* Interface text in Chinese (default) and English. Data text (names, addresses) is shown as given;
-   facilities' English labels and icons come with the data, from mapgen/facilities.py.
+   facilities' English labels and icons come with the data, from mapgen/inputs/facilities.py.
    Needs: nothing. Provides: translator(lang), a function t(key, {name: value}). */
 L.mapgen.define('i18n', [], function () {
   'use strict';

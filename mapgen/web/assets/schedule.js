@@ -1,5 +1,5 @@
 /* Opening schedules, evaluated in China time (UTC+8) whatever the phone's own time zone. Schedules are parsed
-   from the hours text by mapgen/hours.py at build time: [[day mask (Monday = bit 0), start minute, end minute],
+   from the hours text by mapgen/inputs/hours.py at build time: [[day mask (Monday = bit 0), start minute, end minute],
    ...], a rule ending before it starts running past midnight; null when the text was not understood.
    Needs: nothing. Provides: openState(schedule, ms), nextOpening(schedule, ms). */
 L.mapgen.define('schedule', [], function () {

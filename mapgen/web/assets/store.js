@@ -47,7 +47,7 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     return i === undefined ? -1 : i;
   };
 
-  /** Facility names of row i (canonical: the vocabulary in mapgen/facilities.py). */
+  /** Facility names of row i (canonical: the vocabulary in mapgen/inputs/facilities.py). */
   StationStore.prototype.facilities = function (i) {
     var names = this.cols.facilities;
     return this.cols.facsets[this.cols.facset[i]].map(function (f) { return names[f]; });
@@ -61,7 +61,7 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     return { icon: k >= 0 && labels.icon[k] ? labels.icon[k] : '', label: lang === 'en' && en ? en : name };
   };
 
-  /** The opening schedule of row i (parsed by mapgen/hours.py), or null. */
+  /** The opening schedule of row i (parsed by mapgen/inputs/hours.py), or null. */
   StationStore.prototype.schedule = function (i) {
     return this.cols.schedules[this.cols.hours[i]];
   };

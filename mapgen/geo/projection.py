@@ -7,7 +7,7 @@ import pyproj
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
-from mapgen.datum import Shapes
+from mapgen.geo.datum import Shapes
 
 # Albers equal-area conic on WGS-84, standard parallels bracketing Hunan (24.6-30.1 N).
 # Areas are exact; linear scale stays within 0.1% across the province, so a 1,000 m

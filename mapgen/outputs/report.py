@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from mapgen.geography import PROVINCE_ADCODE
-from mapgen.reading import ReadResult
+from mapgen.geo.geography import PROVINCE_ADCODE
+from mapgen.inputs.reading import ReadResult
 
 _SHOWN_NOTICES = 20
 _SHOWN_COUNTIES = 5

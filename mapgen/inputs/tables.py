@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapgen.columns import match_headers
 from mapgen.errors import InputError
+from mapgen.inputs.columns import match_headers
 
 # A header may sit below a title row or two ("某某县户外劳动者服务站点一览表").
 _HEADER_SEARCH_ROWS = 10

@@ -17,16 +17,17 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import shape
 
-from mapgen import datum, projection
 from mapgen.errors import InputError
+from mapgen.geo import datum, projection
 
 PROVINCE_ADCODE = "430000"  # Hunan, in coverage.csv's province row and the source data
 
 
 def geodata_dir() -> Path:
     """The bundled geodata folder: inside an installed wheel, else the checkout's top-level geodata/."""
-    installed = Path(__file__).resolve().parent / "_geodata"
-    return installed if installed.is_dir() else Path(__file__).resolve().parent.parent / "geodata"
+    package = Path(__file__).resolve().parents[1]  # mapgen/
+    installed = package / "_geodata"
+    return installed if installed.is_dir() else package.parent / "geodata"
 
 
 GEODATA = geodata_dir()

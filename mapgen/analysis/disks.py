@@ -15,9 +15,20 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.borders import add_edges, containing, edge_crossings, owners, polygon_edges
-from mapgen.circles import Arcs, Disks, Floats, Grid, Ints, arc_integral, boundary_arcs, distinct, select, unsaturated
-from mapgen.outlines import ring_coordinates, rings_to_polygons
+from mapgen.analysis.borders import add_edges, containing, edge_crossings, owners, polygon_edges
+from mapgen.analysis.circles import (
+    Arcs,
+    Disks,
+    Floats,
+    Grid,
+    Ints,
+    arc_integral,
+    boundary_arcs,
+    distinct,
+    select,
+    unsaturated,
+)
+from mapgen.analysis.outlines import ring_coordinates, rings_to_polygons
 
 _NEAR = 0.7  # first-pass neighbour distance, in radii
 _CHUNK = 4096  # disks per batch of neighbour search, to bound memory at China's scale

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapgen import geography
+from mapgen.geo import geography
 
 SAMPLE_DIR = geography.GEODATA / "sample"
 STATIONS_FILE = "stations.csv"
@@ -272,8 +272,8 @@ def write_sample(out_dir: Path = SAMPLE_DIR) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line: python -m mapgen.sample [--out geodata/sample]."""
-    parser = argparse.ArgumentParser(prog="python -m mapgen.sample", description=__doc__)
+    """Run the command line: python -m mapgen.inputs.sample [--out geodata/sample]."""
+    parser = argparse.ArgumentParser(prog="python -m mapgen.inputs.sample", description=__doc__)
     parser.add_argument("--out", type=Path, default=SAMPLE_DIR, help="default: geodata/sample")
     write_sample(parser.parse_args(argv).out)
 

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from mapgen import datum, geography
-from mapgen.columns import aliases_of, match_headers, normalise_header
-from mapgen.coords import CoordinateError, parse_coordinate
 from mapgen.errors import InputError
+from mapgen.geo import datum, geography
+from mapgen.inputs.columns import aliases_of, match_headers, normalise_header
+from mapgen.inputs.coords import CoordinateError, parse_coordinate
+from mapgen.inputs.tables import Table, load_table
+from mapgen.inputs.template import EXAMPLE as TEMPLATE_EXAMPLE
 from mapgen.settings import DATUMS
-from mapgen.tables import Table, load_table
-from mapgen.template import EXAMPLE as TEMPLATE_EXAMPLE
 
 KINDS = ("station", "office", "demand")
 TEXT_FIELDS = ("type", "address", "hours", "phone", "note")

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from mapgen import __version__, geography
-from mapgen.reading import ReadResult
+from mapgen import __version__
+from mapgen.geo import geography
+from mapgen.inputs.reading import ReadResult
 from mapgen.settings import Settings
 
 _CHUNK = 1 << 20

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mapgen.columns import COLUMNS, Column
 from mapgen.errors import InputError
-from mapgen.outputset import new_file_mode
+from mapgen.inputs.columns import COLUMNS, Column
+from mapgen.outputs.outputset import new_file_mode
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

@@ -7,7 +7,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.circles import Arcs, Disks, Floats, Ints
+from mapgen.analysis.circles import Arcs, Disks, Floats, Ints
 
 
 def ring_coordinates(disks: Disks, arcs: Arcs, sides: int) -> list[Floats]:

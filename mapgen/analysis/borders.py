@@ -9,7 +9,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapgen.circles import Disks, Floats, Ints, grouped_cumsum
+from mapgen.analysis.circles import Disks, Floats, Ints, grouped_cumsum
 
 
 @dataclass(frozen=True)

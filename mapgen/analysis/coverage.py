@@ -11,8 +11,9 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from mapgen import datum, disks, projection
-from mapgen.geography import PROVINCE_ADCODE
+from mapgen.analysis import disks
+from mapgen.geo import datum, projection
+from mapgen.geo.geography import PROVINCE_ADCODE
 from mapgen.settings import Settings
 
 # A county map shows the stations this close to the county too: workers near a border walk across it.

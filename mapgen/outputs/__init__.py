@@ -1,0 +1,1 @@
+"""Writing the outputs: CSV and GeoJSON, the atomic output set, the manifest, terminal reports."""
