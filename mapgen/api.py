@@ -46,8 +46,8 @@ def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minut
     >>> stations = mapgen.read_points([mapgen.geo.geography.GEODATA / "sample" / "stations.csv"])
     >>> result = mapgen.analyse(stations)
     >>> province = result.table.iloc[-1]
-    >>> province["adcode"], int(province["stations"])
-    ('430000', 4000)
+    >>> province["adcode"], int(province["stations"]), bool(result.gaps.is_valid.all())
+    ('430000', 4000, True)
 
     """
     settings = Settings(minutes=minutes, speed_kmh=speed_kmh)

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.analysis import disks
-from mapgen.geo import datum, projection
+from mapgen.geo import projection
 from mapgen.geo.geography import PROVINCE_ADCODE
 from mapgen.settings import Settings
 
@@ -42,7 +42,7 @@ def analyse(
     """Coverage of every county in `counties` by every station's reach, wherever the station is."""
     radius = settings.radius_m
     shapes = _counties_in_metres(counties)
-    x, y = projection.to_metres(stations["lon_wgs84"].to_numpy(float), stations["lat_wgs84"].to_numpy(float))
+    x, y = projection.points_to_metres(stations)
     reached = disks.reach(x, y, radius, shapes)
     distance = None if demand is None else _demand_reach(demand, x, y)
     table = _table(counties, shapes, reached, stations, offices, demand, distance, radius)
@@ -57,7 +57,7 @@ def analyse(
 
 def _counties_in_metres(counties: gpd.GeoDataFrame) -> list[BaseGeometry]:
     shapes = np.asarray(counties.geometry.array, dtype=object)
-    return list(projection.geometry_to_metres(datum.convert_geometry(shapes, "gcj02", "wgs84")))
+    return list(projection.gcj02_geometry_to_metres(shapes))
 
 
 def _demand_reach(
@@ -66,7 +66,7 @@ def _demand_reach(
     """Distance in metres from each demand point to its nearest station (inf with no station)."""
     if len(x) == 0:
         return np.full(len(demand), np.inf)
-    dx, dy = projection.to_metres(demand["lon_wgs84"].to_numpy(float), demand["lat_wgs84"].to_numpy(float))
+    dx, dy = projection.points_to_metres(demand)
     tree = shapely.STRtree(shapely.points(x, y))
     (_, _), distance = tree.query_nearest(shapely.points(dx, dy), return_distance=True, all_matches=False)
     return np.asarray(distance, dtype=float)
@@ -125,6 +125,10 @@ def _gaps(
         "uncovered_km2": np.round((rows["area_km2"] - rows["covered_km2"]).to_numpy(float), 3),
     })
     geometry = projection.geometry_to_degrees(np.array(uncovered, dtype=object))
+    # Unprojecting can fold a zero-width spike into a self-intersection (seen in 大祥区): repair it here, so
+    # that Python callers get valid polygons too, not only gaps.geojson.
+    broken = ~shapely.is_valid(geometry)
+    geometry[broken] = shapely.make_valid(geometry[broken], method="structure", keep_collapsed=False)
     return gpd.GeoDataFrame(frame, geometry=list(geometry), crs="EPSG:4326")
 
 
@@ -167,8 +171,8 @@ def county_scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
     if county is None:
         return points, coverage
     counties = coverage.counties[coverage.counties["adcode"] == county].reset_index(drop=True)
-    outline = projection.geometry_to_metres(datum.convert_geometry(counties.geometry.iloc[0], "gcj02", "wgs84"))
-    x, y = projection.to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
+    outline = projection.gcj02_geometry_to_metres(counties.geometry.iloc[0])
+    x, y = projection.points_to_metres(points)
     station = (points["kind"] == "station").to_numpy()
     reaching = shapely.dwithin(outline, shapely.points(x, y), radius_m)
     nearby = shapely.dwithin(outline, shapely.points(x, y), max(NEARBY_M, radius_m)) & station

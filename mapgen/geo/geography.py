@@ -152,7 +152,7 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 def _boundary_tree() -> shapely.STRtree:
     """Index every segment of Hunan's outline, in Albers metres on WGS-84, for nearest queries."""
     union = shapely.union_all(_counties().geometry.array)
-    outline = projection.geometry_to_metres(datum.convert_geometry(union, "gcj02", "wgs84"))
+    outline = projection.gcj02_geometry_to_metres(union)
     segments = []
     for ring in shapely.get_rings(shapely.get_parts(outline)):
         coords = shapely.get_coordinates(ring)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 from numpy.typing import ArrayLike, NDArray
 
+from mapgen.geo import datum
 from mapgen.geo.datum import Shapes
 
 # Albers equal-area conic on WGS-84, standard parallels bracketing Hunan (24.6-30.1 N).
@@ -41,3 +43,13 @@ def geometry_to_metres(geometry: Shapes) -> Shapes:
 def geometry_to_degrees(geometry: Shapes) -> Shapes:
     """Unproject an Albers geometry (or array of them) to WGS-84 lon/lat."""
     return shapely.transform(geometry, lambda c: np.column_stack(to_degrees(c[:, 0], c[:, 1])))
+
+
+def points_to_metres(points: pd.DataFrame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Albers x/y in metres of a point table's WGS-84 position (its lon_wgs84 and lat_wgs84 columns)."""
+    return to_metres(points["lon_wgs84"].to_numpy(float), points["lat_wgs84"].to_numpy(float))
+
+
+def gcj02_geometry_to_metres(geometry: Shapes) -> Shapes:
+    """Albers metres of a GCJ-02 geometry, such as the bundled counties: the datum first, then the projection."""
+    return geometry_to_metres(datum.convert_geometry(geometry, "gcj02", "wgs84"))
