@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
 import pandas as pd
 
 from mapgen.analysis.coverage import Coverage, analyse, county_scope
@@ -22,11 +21,6 @@ from mapgen.progress import Progress
 from mapgen.settings import Settings
 
 SAMPLE_DIR = geography.GEODATA / "sample"
-STATION_PROPERTIES = (
-    "kind", "id", "name", "type", "address", "hours", "phone", "facilities", "adcode", "county", "prefecture",
-    "lon_gcj02", "lat_gcj02",
-)
-REJECT_COLUMNS = ("file", "row", "id", "name", "column", "value", "reason")
 T = TypeVar("T")
 
 
@@ -125,23 +119,10 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     shown, coverage = county_scope(points, result.coverage, county, settings.radius_m)
     files = {
         "index.html": render_map(shown, coverage, settings, sample=sample),
-        "stations.geojson": _stations_geojson(points),
+        "stations.geojson": formats.stations_geojson(points),
         "coverage.csv": formats.coverage_csv(result.coverage.table),
-        "rejects.csv": _rejects_csv(result.reads),
+        "rejects.csv": formats.rejects_csv([r for read in result.reads.values() for r in read.rejects]),
         "gaps.geojson": formats.geojson_text(formats.frame_features(result.coverage.gaps)),
     }
     files[MANIFEST] = manifest_json(result.reads, settings, list(files), sample=sample)
     outputset.publish(settings.out_dir, files)
-
-
-def _stations_geojson(points: pd.DataFrame) -> str:
-    columns = {key: points[key].tolist() for key in STATION_PROPERTIES}
-    columns["facilities"] = [list(items) for items in columns["facilities"]]
-    for key in ("lon_gcj02", "lat_gcj02"):
-        columns[key] = np.round(points[key].to_numpy(float), 7).tolist()
-    return formats.point_features_text(columns, points["lon_wgs84"].tolist(), points["lat_wgs84"].tolist())
-
-
-def _rejects_csv(reads: dict[str, ReadResult]) -> str:
-    rejects = [r for read in reads.values() for r in read.rejects]
-    return formats.csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from shapely.geometry import mapping
 from mapgen.errors import InputError
 from mapgen.geo import datum, projection
 from mapgen.geo.geography import PROVINCE_ADCODE
+from mapgen.outputs import formats
 
 PROVINCE = "湖南省"
 COUNTIES_FILE = "hunan_counties.geojson"
@@ -197,15 +197,6 @@ def counties_geojson(properties: Sequence[dict[str, str]], geometries: Geometrie
     return "\n".join(lines) + "\n"
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Format CSV with LF line ends, so rebuilt files are byte-identical on every platform."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def county_seats(properties: Sequence[dict[str, str]], centres: dict[str, tuple[str, float, float]]) -> str:
     """Write county_seats.csv: one row per county, names from the county file, positions from cpca."""
     rows = []
@@ -213,14 +204,14 @@ def county_seats(properties: Sequence[dict[str, str]], centres: dict[str, tuple[
         code = props["adcode"]
         _, lon, lat = centres[RENAMED.get(code, code)]
         rows.append((code, props["county"], props["prefecture"], f"{lon:.6f}", f"{lat:.6f}"))
-    return _csv_text(SEAT_COLUMNS, rows)
+    return formats.csv_text(SEAT_COLUMNS, rows, for_excel=False)
 
 
 def prefecture_seats(centres: dict[str, tuple[str, float, float]]) -> str:
     """Write prefecture_seats.csv: the province and its 14 prefecture-level divisions."""
     codes = sorted(code for code in centres if code.endswith("00"))
     rows = [(code, centres[code][0], f"{centres[code][1]:.6f}", f"{centres[code][2]:.6f}") for code in codes]
-    return _csv_text(PREFECTURE_COLUMNS, rows)
+    return formats.csv_text(PREFECTURE_COLUMNS, rows, for_excel=False)
 
 
 def _versions() -> dict[str, str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +12,7 @@ import pandas as pd
 import shapely
 
 from mapgen.geo import geography
+from mapgen.outputs import formats
 
 SAMPLE_DIR = geography.GEODATA / "sample"
 STATIONS_FILE = "stations.csv"
@@ -256,12 +255,8 @@ def offices() -> list[tuple[str, ...]]:
 
 
 def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
-    """Format rows as UTF-8 CSV with a BOM (for Excel on Chinese Windows) and LF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """UTF-8 CSV with a BOM (for Excel on Chinese Windows) and LF line ends."""
+    return ("\ufeff" + formats.csv_text(header, rows, for_excel=False)).encode("utf-8")
 
 
 def write_sample(out_dir: Path = SAMPLE_DIR) -> None:

@@ -8,6 +8,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from json.encoder import encode_basestring
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -15,18 +16,30 @@ import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    from mapgen.inputs.reading import Reject
+
 # Excel runs a cell starting with one of these as a formula; untrusted text gets a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+REJECT_COLUMNS = ("file", "row", "id", "name", "column", "value", "reason")
+STATION_PROPERTIES = (
+    "kind", "id", "name", "type", "address", "hours", "phone", "facilities", "adcode", "county", "prefecture",
+    "lon_gcj02", "lat_gcj02",
+)
 _COORD_DECIMALS = 7  # 1e-7 degree is about 1 cm: positions survive to the centimetre
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV text with a UTF-8 BOM and CRLF line ends, as Excel on Chinese Windows expects."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]], *, for_excel: bool = True) -> str:
+    """CSV text; for Excel on Chinese Windows (the default) with a BOM, CRLF line ends and formulas defused.
+
+    Without `for_excel` (the bundled data files): no BOM, LF line ends, cells as they are, so that rebuilt
+    files are byte-identical on every platform.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n" if for_excel else "\n")
     writer.writerow(header)
-    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
-    return "\ufeff" + buffer.getvalue()
+    writer.writerows([_csv_cell(cell) for cell in row] if for_excel else row for row in rows)
+    return ("\ufeff" if for_excel else "") + buffer.getvalue()
 
 
 def _csv_cell(cell: object) -> object:
@@ -135,3 +148,17 @@ def _encode_column(name: str, values: Sequence[object]) -> list[str]:
             text = cache[hashable] = key + json.dumps(_plain(value), ensure_ascii=False)
         out.append(text)
     return out
+
+
+def stations_geojson(points: pd.DataFrame) -> str:
+    """stations.geojson: every accepted station and office, WGS-84 geometry and exact GCJ-02 properties."""
+    columns = {key: points[key].tolist() for key in STATION_PROPERTIES}
+    columns["facilities"] = [list(items) for items in columns["facilities"]]
+    for key in ("lon_gcj02", "lat_gcj02"):
+        columns[key] = np.round(points[key].to_numpy(float), _COORD_DECIMALS).tolist()
+    return point_features_text(columns, points["lon_wgs84"].tolist(), points["lat_wgs84"].tolist())
+
+
+def rejects_csv(rejects: Sequence[Reject]) -> str:
+    """rejects.csv: one row per rejected input row."""
+    return csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))
