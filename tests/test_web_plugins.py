@@ -13,6 +13,7 @@ import pytest
 from conftest import PageRun, synthetic_coverage, synthetic_points
 from test_browser import great_circle, page_errors
 
+import mapgen
 from mapgen import web
 from mapgen.settings import Settings
 from mapgen.web.assets import module_closure
@@ -58,7 +59,7 @@ def stations() -> gpd.GeoDataFrame:
 def notebook_page(browser: Any, stations: gpd.GeoDataFrame, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The contract's example: a plain folium.Map, mapgen's StationLayer added, saved, opened in Chromium."""
     m = folium.Map(location=[28.8, 113.07], zoom_start=11)
-    web.StationLayer(stations).add_to(m)
+    mapgen.StationLayer(stations).add_to(m)  # as the contract's example writes it
     path = tmp_path_factory.mktemp("notebook") / "map.html"
     m.save(str(path))
     context = browser.new_context(viewport={"width": 1280, "height": 800})

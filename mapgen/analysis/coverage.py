@@ -33,6 +33,8 @@ class Coverage:
     service_area: BaseGeometry  # dissolved reach of all stations, WGS-84 lon/lat
     cross_area: BaseGeometry  # within reach of two or more stations, WGS-84 lon/lat
     gaps: gpd.GeoDataFrame  # gaps.geojson content, WGS-84 lon/lat
+    minutes: float = 15.0  # the reach the analysis used, so that a map of it draws the same reach
+    speed_kmh: float = 4.0
 
 
 def analyse(
@@ -52,6 +54,8 @@ def analyse(
         service_area=projection.geometry_to_degrees(reached.once),
         cross_area=projection.geometry_to_degrees(reached.twice),
         gaps=_gaps(counties, shapes, reached.once, table, demand, distance, radius),
+        minutes=settings.minutes,
+        speed_kmh=settings.speed_kmh,
     )
 
 

@@ -66,14 +66,17 @@ def service_map(
     county: str | None = None,
     sample: bool = False,
     tianditu_key: str = "",
-    minutes: float = 15.0,
-    speed_kmh: float = 4.0,
+    minutes: float | None = None,
+    speed_kmh: float | None = None,
 ) -> folium.Map:
     """The whole service map as a folium.Map; ``page.save("map.html")`` writes one self-contained page.
 
     `stations` holds stations and offices (see `StationLayer`), `result` is the `Coverage` of
-    `mapgen.analysis.coverage.analyse`; the other arguments are the command line's options of the same names.
+    `mapgen.analysis.coverage.analyse`; the other arguments are the command line's options of the same names
+    (`minutes` and `speed_kmh` default to the ones the analysis used).
     """
+    minutes = getattr(result, "minutes", 15.0) if minutes is None else minutes
+    speed_kmh = getattr(result, "speed_kmh", 4.0) if speed_kmh is None else speed_kmh
     # Settings validates every option once, as for the command line (a Tianditu basemap needs a key, ...).
     settings = Settings(basemap=basemap, lang=lang, title=title, county=county,  # type: ignore[arg-type]
                         tianditu_key=tianditu_key, minutes=minutes, speed_kmh=speed_kmh)  # fmt: skip
