@@ -96,3 +96,23 @@ def test_geometry_conversion_moves_every_vertex():
     moved = datum.convert_geometry(line, "wgs84", "gcj02")
     expected = datum.wgs84_to_gcj02([113.0, 113.1], [28.0, 28.1])
     np.testing.assert_allclose(shapely.get_coordinates(moved), np.column_stack(expected), atol=1e-12)
+
+
+def test_a_nan_in_a_batch_does_not_hold_back_the_inverse(monkeypatch):
+    from mapgen.geo import datum as module
+
+    calls = []
+    forward = module.wgs84_to_gcj02
+
+    def counted(lon, lat):
+        calls.append(1)
+        return forward(lon, lat)
+
+    monkeypatch.setattr(module, "wgs84_to_gcj02", counted)
+    lon, lat = np.array([113.0673, 112.98]), np.array([28.8069, 28.19])
+    clean = module.gcj02_to_wgs84(lon, lat)
+    clean_calls = len(calls)
+    calls.clear()
+    mixed = module.gcj02_to_wgs84(np.append(lon, np.nan), np.append(lat, 28.0))
+    assert len(calls) == clean_calls < 10  # as many iterations as without the NaN, not all 40
+    assert np.array_equal(mixed[0][:2], clean[0]) and np.isnan(mixed[0][2])

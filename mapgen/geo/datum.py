@@ -76,7 +76,9 @@ def _invert(forward: Callable[[Array, Array], Pair], lon: ArrayLike, lat: ArrayL
         fx, fy = forward(px, py)
         ex, ey = fx - qx, fy - qy
         px, py = px - ex, py - ey
-        if max(float(np.max(np.abs(ex), initial=0.0)), float(np.max(np.abs(ey), initial=0.0))) < _TOLERANCE_DEG:
+        # Non-finite inputs (a NaN coordinate) never converge: judge convergence by the finite ones alone.
+        error = np.maximum(np.abs(ex), np.abs(ey))
+        if float(np.max(error, where=np.isfinite(error), initial=0.0)) < _TOLERANCE_DEG:
             break
     return px, py
 
