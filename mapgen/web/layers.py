@@ -23,7 +23,19 @@ def _check_choice(argument: str, value: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(msg)
 
 
-class StationLayer(MapgenAssetsMixin, Layer):
+class _MapgenLayer(MapgenAssetsMixin, Layer):
+    """A Leaflet layer made by one of mapgen's JS modules from the element's `data`."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.mapgen.create({{ this.module|tojson }}, {{ this.data|script_json }});
+        {% endmacro %}
+        """
+    )
+
+
+class StationLayer(_MapgenLayer):
     """Rest stations (and union offices) on a folium map: clustered canvas markers, details, nearest, hash links.
 
     A tap on a station opens its details (address, hours with an open-now badge, facilities, call and Amap
@@ -59,13 +71,6 @@ class StationLayer(MapgenAssetsMixin, Layer):
     """
 
     module = "stationLayer"
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.mapgen.create("stationLayer", {{ this.data|script_json }});
-        {% endmacro %}
-        """
-    )
 
     def __init__(
         self,
@@ -89,7 +94,7 @@ class StationLayer(MapgenAssetsMixin, Layer):
         }
 
 
-class CoverageLayer(MapgenAssetsMixin, Layer):
+class CoverageLayer(_MapgenLayer):
     """Coverage on a folium map: counties coloured by covered share, service areas, cross-coverage and gaps.
 
     The areas are drawn once the stations are on screen; a county's figures show as its tooltip, and
@@ -122,13 +127,6 @@ class CoverageLayer(MapgenAssetsMixin, Layer):
     """
 
     module = "coverageLayer"
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.mapgen.create("coverageLayer", {{ this.data|script_json }});
-        {% endmacro %}
-        """
-    )
 
     def __init__(
         self,
