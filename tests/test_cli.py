@@ -251,3 +251,38 @@ def test_progress_shows_on_a_terminal(files):
     os.close(leader)
     assert done.returncode == 0
     assert b"service areas and coverage" in shown and b"map page and reports" in shown
+
+
+def test_template_never_overwrites_without_force(tmp_path, capsys):
+    path = tmp_path / "stations.xlsx"
+    path.write_bytes(b"a union's filled-in list")
+    assert main(["template", str(path)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert path.read_bytes() == b"a union's filled-in list"
+    assert main(["template", str(path), "--force"]) == 0
+    assert openpyxl.load_workbook(path).sheetnames == ["站点", "填写说明"]
+
+
+def test_template_gets_the_usual_permissions(tmp_path):
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        assert main(["template", str(tmp_path / "t.xlsx")]) == 0
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "t.xlsx").stat().st_mode & 0o777 == 0o644
+
+
+def test_template_into_an_impossible_place_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["template", str(blocker / "t.xlsx")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "cannot write there" in error and "Traceback" not in error
+
+
+def test_out_dir_with_missing_parents_is_created(files):
+    files["out"] = files["out"] / "new" / "deeper"
+    assert build(files) == 0
+    assert (files["out"] / "index.html").exists()
