@@ -191,30 +191,21 @@ def test_invalid_json_names_line_and_column(tmp_path, capsys):
 # 3. Files that cannot be read, or are not tables at all
 
 
-def test_unreadable_file_names_the_os_reason(tmp_path, capsys, monkeypatch):
-    path = tmp_path / "s.csv"
+@pytest.mark.parametrize(("suffix", "error", "reason"), [
+    (".csv", PermissionError(13, "Permission denied"), "Permission denied"),
+    (".xlsx", OSError(5, "Input/output error"), "Input/output error"),
+])
+def test_a_file_that_cannot_be_read_names_the_os_reason(tmp_path, capsys, monkeypatch, suffix, error, reason):
+    path = tmp_path / f"s{suffix}"
     path.write_text(station_csv([("甲", "路", *MILUO)]), "utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def failing(self):
+        raise error
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(Path, "read_bytes", failing)
     code, _, err = run(capsys, "validate", path)
     assert code == 2
-    assert one_error_line(err, path) == f"mapgen: error: {path}: cannot read the file (Permission denied)"
-
-
-def test_input_output_error_while_reading_is_one_line(tmp_path, capsys, monkeypatch):
-    path = tmp_path / "s.xlsx"
-    path.write_bytes(b"PK")
-
-    def failing_disk(self):
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(Path, "read_bytes", failing_disk)
-    code, _, err = run(capsys, "validate", path)
-    assert code == 2
-    assert one_error_line(err, path) == f"mapgen: error: {path}: cannot read the file (Input/output error)"
+    assert one_error_line(err, path) == f"mapgen: error: {path}: cannot read the file ({reason})"
 
 
 def test_directory_given_as_a_file_is_one_line(tmp_path, capsys):
