@@ -32,7 +32,7 @@ def offices() -> pd.DataFrame:
 
 def test_regenerating_gives_identical_files(tmp_path):
     sample.write_sample(tmp_path)
-    for name in ("stations.csv", "offices.csv"):
+    for name in ("stations.csv", "offices.csv", "demand.csv"):
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
 
@@ -113,3 +113,13 @@ def test_offices(offices):
     seats = geography.load_seats()
     assert list(county_offices["经度"]) == [f"{value:.6f}" for value in seats["lon_gcj02"]]
     assert re.fullmatch(r"O\d{6}", by_id.index[0])
+
+
+def test_sample_demand_is_labelled_inside_hunan_and_weighted():
+    from mapgen.inputs.reading import read_points
+
+    read = read_points([SAMPLE / "demand.csv"], kind="demand")
+    assert not read.rejects and len(read.points) > 4000
+    assert read.points["name"].str.startswith("示例需求点").all()
+    assert read.points["weight"].between(1, 30).all()
+    assert read.points["adcode"].nunique() == 122  # every county has demand

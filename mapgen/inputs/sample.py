@@ -17,6 +17,7 @@ from mapgen.outputs import formats
 SAMPLE_DIR = geography.GEODATA / "sample"
 STATIONS_FILE = "stations.csv"
 OFFICES_FILE = "offices.csv"
+DEMAND_FILE = "demand.csv"
 SEED = 20221231
 # Hunan reported about 4,000 stations at the end of 2022.
 TOTAL_STATIONS = 4000
@@ -37,6 +38,12 @@ STATION_HEADER = (
     "纬度",
 )
 OFFICE_HEADER = (*STATION_HEADER, "备注")
+DEMAND_HEADER = ("编号", "名称", "人数", "经度", "纬度")
+# Demand: where outdoor workers work, about 1.2 points per station, spread twice as wide as the stations
+# (workers go where stations are not yet), each a group of 1-30 workers.
+DEMAND_PER_STATION = 1.2
+DEMAND_SPREAD = 2.0
+DEMAND_MAX_WORKERS = 30
 TYPES = ("工会驿站", "环卫驿站", "爱心驿站", "快递驿站")
 TYPE_SHARES = (0.5, 0.25, 0.15, 0.1)
 HOURS = ("08:00-20:00", "07:00-22:00", "24小时", "08:30-18:00", "09:00-21:00")
@@ -221,6 +228,30 @@ def stations() -> list[tuple[str, ...]]:
     return rows
 
 
+def county_demand(county: pd.Series, polygon: shapely.Geometry, stations: int) -> list[tuple[str, ...]]:
+    """Make up demand points in one county, around the same seat and towns as its stations but wider."""
+    adcode, name = county["adcode"], county["county"]
+    rng = np.random.default_rng([SEED, int(adcode), 1])
+    seat = (float(county["lon_gcj02"]), float(county["lat_gcj02"]))
+    count = max(10, round(stations * DEMAND_PER_STATION))
+    groups = [Cluster(g.lon, g.lat, g.sigma_km * DEMAND_SPREAD, g.count)
+              for g in clusters(rng, adcode, name, polygon, seat, count)]
+    points = np.concatenate([_scatter(rng, polygon, group) for group in groups])
+    workers = rng.integers(1, DEMAND_MAX_WORKERS + 1, len(points))
+    return [(f"D{adcode}-{number:04d}", f"示例需求点 {name} {number:03d}", str(int(n)), f"{lon:.6f}", f"{lat:.6f}")
+            for number, ((lon, lat), n) in enumerate(zip(points, workers, strict=True), start=1)]
+
+
+def demand() -> list[tuple[str, ...]]:
+    """Make up the sample's demand points, county by county in adcode order."""
+    counties = geography.load_counties().merge(geography.load_seats()[["adcode", "lon_gcj02", "lat_gcj02"]])
+    counts = station_counts(counties)
+    rows = []
+    for _, county in counties.iterrows():
+        rows += county_demand(county, county["geometry"], counts[county["adcode"]])
+    return rows
+
+
 def _office(code: str, name: str, kind: str, lon: float, lat: float, where: str) -> tuple[str, ...]:
     """Make one union office row, its position marked as the government seat's."""
     county = geography.locate([lon], [lat])["county"].iloc[0]
@@ -260,10 +291,11 @@ def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[str]]) -> bytes:
 
 
 def write_sample(out_dir: Path = SAMPLE_DIR) -> None:
-    """Write stations.csv and offices.csv into out_dir; the same files every time."""
+    """Write stations.csv, offices.csv and demand.csv into out_dir; the same files every time."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / STATIONS_FILE).write_bytes(_csv_bytes(STATION_HEADER, stations()))
     (out_dir / OFFICES_FILE).write_bytes(_csv_bytes(OFFICE_HEADER, offices()))
+    (out_dir / DEMAND_FILE).write_bytes(_csv_bytes(DEMAND_HEADER, demand()))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
