@@ -10,10 +10,12 @@ import importlib
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["CoverageLayer", "StationLayer", "WorkerPanel", "__version__", "analyse", "read_points", "service_map"]
+__all__ = ["CoverageLayer", "StationLayer", "SuggestionLayer", "WorkerPanel", "__version__", "analyse", "read_points",
+           "service_map"]
 
 _EXPORTS = {"read_points": "mapgen.api", "analyse": "mapgen.api", "service_map": "mapgen.web",
-            "StationLayer": "mapgen.web", "CoverageLayer": "mapgen.web", "WorkerPanel": "mapgen.web"}
+            "StationLayer": "mapgen.web", "CoverageLayer": "mapgen.web", "WorkerPanel": "mapgen.web",
+            "SuggestionLayer": "mapgen.web"}
 
 
 def __getattr__(name: str) -> Any:

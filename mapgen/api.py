@@ -37,8 +37,10 @@ def read_points(paths: Iterable[str | PathLike[str]], *, kind: str = "station",
 
 
 def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minutes: float = 15.0,
-            speed_kmh: float = 4.0, offices: pd.DataFrame | None = None) -> coverage.Coverage:
+            speed_kmh: float = 4.0, offices: pd.DataFrame | None = None, at: str | None = None) -> coverage.Coverage:
     """Coverage of Hunan's counties by the stations' reach: the per-county table, service areas and gaps.
+
+    With ``at="22:00"`` the table also counts only the stations open then on a weekday (Wednesday).
 
     Examples
     --------
@@ -50,6 +52,7 @@ def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minut
     ('430000', 4000, True)
 
     """
-    settings = Settings(minutes=minutes, speed_kmh=speed_kmh)
+    settings = Settings(minutes=minutes, speed_kmh=speed_kmh, at=at)
     offices = offices if offices is not None else stations.iloc[:0]
-    return coverage.analyse(stations, offices, demand, geography.load_counties(), settings)
+    return coverage.analyse(stations, offices, demand, geography.load_counties(), settings,
+                            open_at_minute=settings.at_minute)

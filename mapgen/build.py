@@ -11,6 +11,8 @@ from typing import TypeVar
 import pandas as pd
 
 from mapgen.analysis.coverage import Coverage, analyse, county_scope
+from mapgen.analysis.priority import prioritise
+from mapgen.analysis.suggest import Suggestions, suggest
 from mapgen.errors import InputError
 from mapgen.geo import geography
 from mapgen.inputs.reading import ReadResult, read_points, reject_shared_ids
@@ -31,17 +33,26 @@ class Inputs:
     stations: Sequence[Path] = ()
     offices: Sequence[Path] = ()
     demand: Path | None = None
+    candidates: Path | None = None
 
     @property
     def sample(self) -> bool:
         """Whether this build falls back to the bundled sample data."""
         return not self.stations and not self.offices
 
-    def resolved(self) -> Inputs:
-        """These inputs, or the bundled sample when none are given."""
+    def resolved(self, settings: Settings) -> Inputs:
+        """These inputs, or the bundled sample when none are given (with its demand when suggesting)."""
+        if self.candidates is not None and not settings.suggest:
+            msg = f"{self.candidates}: --candidates needs --suggest N (how many new sites to suggest)"
+            raise InputError(msg)
+        if settings.suggest and self.demand is None and not self.sample:
+            msg = "--suggest needs --demand FILE: suggestions place new stations where the workers are"
+            raise InputError(msg)
         if not self.sample:
             return self
-        return replace(self, stations=(SAMPLE_DIR / "stations.csv",), offices=(SAMPLE_DIR / "offices.csv",))
+        demand = self.demand or (SAMPLE_DIR / "demand.csv" if settings.suggest else None)
+        return replace(self, stations=(SAMPLE_DIR / "stations.csv",), offices=(SAMPLE_DIR / "offices.csv",),
+                       demand=demand)
 
 
 @dataclass
@@ -50,7 +61,9 @@ class BuildResult:
 
     reads: dict[str, ReadResult]
     coverage: Coverage
+    suggestions: Suggestions | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    outputs: list[str] = field(default_factory=list)
 
 
 def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
@@ -62,15 +75,17 @@ def _timed(timings: dict[str, float], stage: str, work: Callable[[], T]) -> T:
 
 def read_inputs(inputs: Inputs, settings: Settings, progress: Progress | None = None) -> dict[str, ReadResult]:
     """Read stations, offices and demand; fail as unusable when no station or office survives."""
-    inputs = inputs.resolved()
-    demand = [inputs.demand] if inputs.demand is not None else []
-    files = {"station": inputs.stations, "office": inputs.offices, "demand": demand}
+    inputs = inputs.resolved(settings)
+    files = {"station": inputs.stations, "office": inputs.offices,
+             "demand": [inputs.demand] if inputs.demand is not None else [],
+             "candidate": [inputs.candidates] if inputs.candidates is not None else []}
     reads = {}
     for kind, paths in files.items():
-        if kind != "demand" or paths:
+        if kind in ("station", "office") or paths:
             if progress is not None:
                 progress.step(f"reading {kind} files")
-            reads[kind] = read_points(paths, kind=kind, crs=settings.crs)
+            # Candidate sites are named places, read and checked like station rows.
+            reads[kind] = read_points(paths, kind="station" if kind == "candidate" else kind, crs=settings.crs)
     _sort_kinds(reads)
     reject_shared_ids(reads["station"], reads["office"])
     for kind, paths in files.items():
@@ -96,11 +111,17 @@ def build(inputs: Inputs, settings: Settings, *, quiet: bool = False) -> BuildRe
     timings: dict[str, float] = {}
     outputset.check_out_dir(settings.out_dir)
     county = geography.find_county(settings.county) if settings.county else None
-    with Progress(5 if inputs.demand is not None else 4, quiet=quiet) as progress:
+    with Progress(7, quiet=quiet) as progress:
         reads = _timed(timings, "read", lambda: read_inputs(inputs, settings, progress))
         progress.step("service areas and coverage")
         coverage = _timed(timings, "analyse", lambda: _analyse(reads, settings))
-        result = BuildResult(reads, coverage, timings)
+        suggestions = None
+        if settings.suggest:
+            progress.step("suggesting new sites")
+            suggestions = _timed(timings, "suggest", lambda: _suggest(reads, settings, county))
+        sites = suggestions.sites if suggestions is not None else None
+        coverage = replace(coverage, table=prioritise(coverage.table, sites))
+        result = BuildResult(reads, coverage, suggestions, timings)
         progress.step("map page and reports")
         _timed(timings, "write", lambda: _write(result, settings, county, inputs.sample))
     return result
@@ -109,7 +130,18 @@ def build(inputs: Inputs, settings: Settings, *, quiet: bool = False) -> BuildRe
 def _analyse(reads: dict[str, ReadResult], settings: Settings) -> Coverage:
     demand = reads["demand"].points if "demand" in reads else None
     counties = geography.load_counties()
-    return analyse(reads["station"].points, reads["office"].points, demand, counties, settings)
+    return analyse(reads["station"].points, reads["office"].points, demand, counties, settings,
+                   open_at_minute=settings.at_minute)
+
+
+def _suggest(reads: dict[str, ReadResult], settings: Settings, county: str | None) -> Suggestions:
+    """The best new sites: inside `county` when given, counting every station (across borders too)."""
+    demand = reads["demand"].points
+    candidates = reads["candidate"].points if "candidate" in reads else None
+    if county is not None:
+        demand = demand[demand["adcode"] == county]
+        candidates = candidates[candidates["adcode"] == county] if candidates is not None else None
+    return suggest(reads["station"].points, demand, settings.suggest, settings.radius_m, candidates=candidates)
 
 
 def _write(result: BuildResult, settings: Settings, county: str | None, sample: bool) -> None:
@@ -118,11 +150,16 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     points = pd.concat([result.reads["station"].points, result.reads["office"].points], ignore_index=True)
     shown, coverage = county_scope(points, result.coverage, county, settings.radius_m)
     files = {
-        "index.html": render_map(shown, coverage, settings, sample=sample),
+        "index.html": render_map(shown, coverage, settings, sample=sample, suggestions=result.suggestions),
         "stations.geojson": formats.stations_geojson(points),
         "coverage.csv": formats.coverage_csv(result.coverage.table),
         "rejects.csv": formats.rejects_csv([r for read in result.reads.values() for r in read.rejects]),
         "gaps.geojson": formats.geojson_text(formats.frame_features(result.coverage.gaps)),
     }
+    if result.suggestions is not None:
+        sites = result.suggestions.sites
+        files["suggestions.csv"] = formats.suggestions_csv(sites)
+        files["suggestions.geojson"] = formats.suggestions_geojson(sites)
     files[MANIFEST] = manifest_json(result.reads, settings, list(files), sample=sample)
+    result.outputs = sorted([*files])
     outputset.publish(settings.out_dir, files)

@@ -68,13 +68,18 @@ def _build_parser(build: argparse.ArgumentParser) -> None:
     build.add_argument("--lang", choices=LANGS, default="zh", help="language of the map page")
     build.add_argument("--title", help="page title (default: the province's or county's love map)")
     build.add_argument("--out-dir", type=Path, default=Path("output"), help="folder the outputs are written to")
+    build.add_argument("--suggest", type=int, default=0, metavar="N",
+                       help="suggest the N best places for new stations (needs --demand, except for the sample)")
+    build.add_argument("--candidates", type=Path, metavar="FILE",
+                       help="places a union can use for new stations (default: the demand points)")
+    build.add_argument("--at", metavar="HH:MM", help="also count coverage with only the stations open then")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(crs=args.crs, minutes=args.minutes, speed_kmh=args.speed_kmh, basemap=args.basemap,
                     tianditu_key=args.tianditu_key, county=args.county, lang=args.lang, title=args.title,
-                    out_dir=args.out_dir)
+                    out_dir=args.out_dir, suggest=args.suggest, at=args.at)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -82,15 +87,16 @@ def _build(args: argparse.Namespace) -> int:
     from mapgen.outputs import report
 
     settings = _settings(args)
-    inputs = Inputs(stations=tuple(args.stations), offices=tuple(args.offices), demand=args.demand)
+    inputs = Inputs(stations=tuple(args.stations), offices=tuple(args.offices), demand=args.demand,
+                    candidates=args.candidates)
     result = build(inputs, settings, quiet=args.quiet)
     if args.quiet:
         return EXIT_OK
     if inputs.sample:
         print("mapgen: no input given: built the bundled SAMPLE data (synthetic stations, not real ones)")
     lines = [*report.read_summary(result.reads), *report.planner_summary(result.coverage.table, settings.radius_m)]
-    lines.append(f"wrote {settings.out_dir}/: index.html stations.geojson coverage.csv rejects.csv gaps.geojson "
-                 "manifest.json")
+    lines.extend(report.suggestion_summary(result.suggestions))
+    lines.append(f"wrote {settings.out_dir}/: {' '.join(result.outputs)}")
     lines.append("time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     print("\n".join(lines))
     return EXIT_OK

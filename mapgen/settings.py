@@ -22,6 +22,7 @@ GCJ02_BASEMAPS = ("gaode", "gaode-satellite")
 # Accepted ranges: a walk of 1 minute to 2 hours at 1-30 km/h (walking, cycling, an e-bike's top speed).
 MINUTES_RANGE = (1.0, 120.0)
 SPEED_RANGE = (1.0, 30.0)
+MAX_SUGGESTIONS = 1000
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Settings:
     lang: Lang = "zh"
     title: str | None = None
     out_dir: Path = Path("output")
+    suggest: int = 0  # how many new sites to suggest (0: none)
+    at: str | None = None  # "HH:MM": coverage also counted with only the stations open then, on a weekday
 
     def __post_init__(self) -> None:
         """Refuse values no build can use, naming the option and the accepted range."""
@@ -55,10 +58,24 @@ class Settings:
             if choice not in allowed:
                 msg = f"{option} was {choice!r} but must be one of {', '.join(allowed)}"
                 raise InputError(msg)
+        if not 0 <= self.suggest <= MAX_SUGGESTIONS:
+            msg = f"--suggest was {self.suggest} but must be between 0 and {MAX_SUGGESTIONS}"
+            raise InputError(msg)
+        if self.at is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.at):
+            msg = f"--at was {self.at!r} but must be a time of day as HH:MM, e.g. 22:00"
+            raise InputError(msg)
         if self.basemap == "tianditu" and not re.fullmatch(r"[0-9A-Za-z]+", self.tianditu_key):
             # The key goes into tile URLs: letters and digits only, so it cannot break out of one.
             msg = "--basemap tianditu needs --tianditu-key KEY (letters and digits; free from the Tianditu site)"
             raise InputError(msg)
+
+    @property
+    def at_minute(self) -> int | None:
+        """`at` as minutes after midnight, or None."""
+        if self.at is None:
+            return None
+        hours, minutes = self.at.split(":")
+        return int(hours) * 60 + int(minutes)
 
     @property
     def radius_m(self) -> float:

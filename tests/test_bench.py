@@ -32,3 +32,14 @@ def test_quick_benchmark_reports_every_figure(tmp_path: Path) -> None:
         for column, value in zip(header, rows[0], strict=True):
             assert re.search(r"\d", value), f"{heading}: column {column!r} has no number: {value!r}"
     assert "Chromium" in text and "cores" in text
+
+
+def test_quick_suggestion_benchmark_agrees_with_the_naive_greedy(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS-suggestions.md"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "suggestions.py"), "--quick", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    _header, *rows = _table_after(out.read_text(encoding="utf-8"), "# Site suggestions")
+    assert [row[3] for row in rows] == ["mapgen", "naive"]
+    covered = {row[3]: float(row[5].replace(",", "")) for row in rows}
+    assert covered["mapgen"] >= covered["naive"] > 0  # greedy plus exchange never does worse than greedy

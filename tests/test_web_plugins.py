@@ -143,9 +143,10 @@ def test_service_map_is_a_self_contained_folium_map(tmp_path: Path) -> None:
 def test_every_module_names_what_it_needs() -> None:
     assets = Path(web.__file__).parent / "assets"
     modules = sorted(p.stem for p in assets.glob("*.js") if p.name != "registry.js")
-    for entry in ("stationLayer", "coverageLayer", "workerPanel"):
+    entries = ("stationLayer", "coverageLayer", "workerPanel", "suggestionLayer")
+    for entry in entries:
         assert set(module_closure(entry)) <= set(modules)
-    covered = set(module_closure("stationLayer") + module_closure("coverageLayer") + module_closure("workerPanel"))
+    covered = {module for entry in entries for module in module_closure(entry)}
     assert covered == set(modules), "a module no element uses"
     for path in assets.glob("*.js"):
         text = path.read_text("utf-8")

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 from mapgen.analysis import disks
 from mapgen.geo import projection
 from mapgen.geo.geography import PROVINCE_ADCODE
+from mapgen.inputs import hours
 from mapgen.settings import Settings
 
 # A county map shows the stations this close to the county too: workers near a border walk across it.
@@ -22,6 +23,8 @@ TABLE_COLUMNS = (
     "adcode", "county", "prefecture", "stations", "offices", "area_km2", "covered_km2", "covered_pct",
     "cross_covered_pct", "demand_total", "demand_covered", "demand_covered_pct",
 )
+# With a time of day (--at): the same figures counting only the stations open then on a weekday.
+OPEN_COLUMNS = ("open_at", "open_stations", "unknown_hours_stations", "open_covered_pct", "open_demand_covered_pct")
 
 
 @dataclass(frozen=True)
@@ -35,19 +38,31 @@ class Coverage:
     gaps: gpd.GeoDataFrame  # gaps.geojson content, WGS-84 lon/lat
     minutes: float = 15.0  # the reach the analysis used, so that a map of it draws the same reach
     speed_kmh: float = 4.0
+    open_service_area: BaseGeometry | None = None  # reach of the stations open at open_at_minute, WGS-84
+    open_at_minute: int | None = None  # the time of day (on a weekday) open_service_area is for
 
 
 def analyse(
     stations: pd.DataFrame, offices: pd.DataFrame, demand: pd.DataFrame | None,
-    counties: gpd.GeoDataFrame, settings: Settings,
+    counties: gpd.GeoDataFrame, settings: Settings, *, open_at_minute: int | None = None,
 ) -> Coverage:
-    """Coverage of every county in `counties` by every station's reach, wherever the station is."""
+    """Coverage of every county in `counties` by every station's reach, wherever the station is.
+
+    With `open_at_minute` (minutes after midnight), coverage is also counted with only the stations open
+    then on a weekday (`hours.open_mask`): the table gains OPEN_COLUMNS, and `open_service_area` is their
+    reach. Stations whose hours are missing or not understood are counted apart, never as open.
+    """
     radius = settings.radius_m
     shapes = _counties_in_metres(counties)
     x, y = projection.points_to_metres(stations)
-    reached = disks.reach(x, y, radius, shapes)
-    distance = None if demand is None else _demand_reach(demand, x, y)
-    table = _table(counties, shapes, reached, stations, offices, demand, distance, radius)
+    reached, distance, table = _figures(stations, offices, demand, counties, shapes, x, y, radius)
+    open_area = None
+    if open_at_minute is not None:
+        is_open, unknown = hours.open_mask(_hours_texts(stations), open_at_minute)
+        open_reached, _, open_table = _figures(stations[is_open], offices, demand, counties, shapes,
+                                               x[is_open], y[is_open], radius)
+        table = _with_open_columns(table, open_table, stations[unknown], open_at_minute)
+        open_area = projection.geometry_to_degrees(open_reached.once)
     return Coverage(
         table=table,
         counties=counties,
@@ -56,7 +71,42 @@ def analyse(
         gaps=_gaps(counties, shapes, reached.once, table, demand, distance, radius),
         minutes=settings.minutes,
         speed_kmh=settings.speed_kmh,
+        open_service_area=open_area,
+        open_at_minute=open_at_minute,
     )
+
+
+def _figures(
+    stations: pd.DataFrame, offices: pd.DataFrame, demand: pd.DataFrame | None, counties: gpd.GeoDataFrame,
+    shapes: list[BaseGeometry], x: NDArray[np.float64], y: NDArray[np.float64], radius: float,
+) -> tuple[disks.Reach, NDArray[np.float64] | None, pd.DataFrame]:
+    """The reach of these stations, each demand point's distance to the nearest of them, and the table."""
+    reached = disks.reach(x, y, radius, shapes)
+    distance = None if demand is None else _demand_reach(demand, x, y)
+    return reached, distance, _table(counties, shapes, reached, stations, offices, demand, distance, radius)
+
+
+def _hours_texts(stations: pd.DataFrame) -> pd.Series:
+    """The stations' hours texts; without an hours column every station's hours are unknown."""
+    if "hours" in stations:
+        return stations["hours"]
+    return pd.Series("", index=stations.index, dtype=object)
+
+
+def _with_open_columns(
+    table: pd.DataFrame, open_table: pd.DataFrame, unknown: pd.DataFrame, minute: int
+) -> pd.DataFrame:
+    """The day table with the figures of the stations open at `minute` after it (OPEN_COLUMNS)."""
+    out = table.copy()
+    out["open_at"] = f"{minute // 60:02d}:{minute % 60:02d}"
+    out["open_stations"] = open_table["stations"].to_numpy()
+    province = (out["adcode"] == PROVINCE_ADCODE).to_numpy()
+    per_county = np.array(out["adcode"].map(unknown["adcode"].value_counts()).fillna(0), dtype=int)
+    per_county[province] = per_county[~province].sum()  # like `stations`: the counties' sum
+    out["unknown_hours_stations"] = per_county
+    out["open_covered_pct"] = open_table["covered_pct"].to_numpy()
+    out["open_demand_covered_pct"] = open_table["demand_covered_pct"].to_numpy()
+    return out[[*TABLE_COLUMNS, *OPEN_COLUMNS]]
 
 
 def _counties_in_metres(counties: gpd.GeoDataFrame) -> list[BaseGeometry]:
@@ -185,4 +235,8 @@ def county_scope(points: pd.DataFrame, coverage: Coverage, county: str | None,
     scoped = replace(coverage, counties=counties, gaps=gaps.reset_index(drop=True),
                      service_area=projection.geometry_to_degrees(reach.once),
                      cross_area=projection.geometry_to_degrees(reach.twice))
+    if coverage.open_at_minute is not None:
+        is_open = hours.open_mask(_hours_texts(points), coverage.open_at_minute)[0] & reaching & station
+        open_reach = disks.reach(x[is_open], y[is_open], radius_m, [outline])
+        scoped = replace(scoped, open_service_area=projection.geometry_to_degrees(open_reach.once))
     return points[reaching | nearby].reset_index(drop=True), scoped

@@ -57,7 +57,7 @@ files at run time; the source packages below are needed only to rebuild them.
 | `county_seats.csv` | each county government's position: `adcode,county,prefecture,lon_gcj02,lat_gcj02` |
 | `prefecture_seats.csv` | the province (430000) and 14 prefectures: `adcode,prefecture,lon_gcj02,lat_gcj02` |
 | `sources.json` | the source packages' names, versions and licences (copied into every build's `manifest.json`) |
-| `sample/` | made-up stations, union offices and demand points (workers) for demonstrations (`python -m mapgen.inputs.sample`) |
+| `sample/` | made-up stations, union offices and demand points for demonstrations (`python -m mapgen.inputs.sample`) |
 
 ## Datum
 

@@ -3,7 +3,8 @@
 A schedule is a list of rules ``[day mask, start minute, end minute]``: the mask has Monday as bit 0 and
 Sunday as bit 6, minutes count from midnight, and a rule whose end is not after its start runs past
 midnight into the next day. ``None`` means the text was not understood, and the map then shows no
-open/closed badge rather than a wrong one. The page only evaluates schedules (``schedule.js``).
+open/closed badge rather than a wrong one. The page evaluates schedules in ``schedule.js``; `open_at` is
+the same evaluation in Python, for coverage counted at a given time (``--at``).
 
 >>> parse_hours("周一至周五 8:00-18:00；周六 9:00-12:00")
 [[31, 480, 1080], [32, 540, 720]]
@@ -19,6 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
 
 DAY_MINUTES = 24 * 60
 
@@ -161,3 +166,63 @@ def _minutes(hour: str, minute: str | None, shift: int) -> int:
     if shift and h < 12:
         h += shift
     return h * 60 + int(minute or 0)
+
+
+# What "on a weekday" means for coverage at a given time: Wednesday, a typical working day, away from the
+# weekend at either end (a rule '周一至周五' holds, and so does an overnight rule starting on Tuesday).
+WEDNESDAY = 2
+
+
+def open_at(schedule: list[list[int]] | None, day: int, minute: int) -> bool | None:
+    """Whether a schedule is open on `day` (Monday 0) at `minute` after midnight; None when it is unknown.
+
+    Evaluated as the map page does (``schedule.js``): a rule ending before it starts runs past midnight, so
+    it also holds early on the day after one of its days.
+
+    >>> open_at(parse_hours("周一至周五 8:00-18:00"), 2, 10 * 60), open_at(parse_hours("周一至周五 8:00-18:00"), 5, 600)
+    (True, False)
+    >>> night = parse_hours("20:00-06:00")
+    >>> [open_at(night, 2, h * 60) for h in (22, 5, 12)]
+    [True, True, False]
+    >>> open_at(parse_hours("周五 20:00-02:00"), 5, 60)  # Friday night, into Saturday
+    True
+    >>> open_at(None, 2, 600) is None
+    True
+    """
+    if not schedule:  # None, or no rule at all: the page shows no badge either
+        return None
+    yesterday = (day + 6) % 7
+    for mask, start, end in schedule:
+        today = (mask >> day) & 1
+        if start < end:
+            if today and start <= minute < end:
+                return True
+        elif (today and minute >= start) or ((mask >> yesterday) & 1 and minute < end):
+            return True
+    return False
+
+
+def open_mask(
+    hours: pd.Series, minute_of_day: int, *, weekday: int = WEDNESDAY
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """(open, unknown) for each hours text at `minute_of_day` on `weekday` (Monday 0).
+
+    The default weekday is Wednesday, a typical working day: "open at 22:00 on a weekday" then means a
+    Wednesday night, which no weekend rule touches. Empty or missing text and text not understood are
+    unknown, never open. Each distinct text is parsed once (station lists repeat a few forms).
+
+    >>> texts = pd.Series(["24小时", "08:00-18:00", "", "24小时", "周六至周日 9:00-17:00", "另行通知", None])
+    >>> is_open, unknown = open_mask(texts, 22 * 60)
+    >>> is_open.tolist()
+    [True, False, False, True, False, False, False]
+    >>> unknown.tolist()
+    [False, False, True, False, False, True, True]
+    """
+    if not 0 <= minute_of_day < DAY_MINUTES or not 0 <= weekday < 7:
+        raise ValueError(f"no such time: minute {minute_of_day} of day {weekday}")
+    text = hours.astype(object).where(hours.notna(), "").astype(str)
+    codes, distinct = pd.factorize(text, sort=False)
+    state = [open_at(parse_hours(t), weekday, minute_of_day) if t.strip() else None for t in distinct]
+    is_open = np.array([s is True for s in state], dtype=bool)
+    unknown = np.array([s is None for s in state], dtype=bool)
+    return is_open[codes], unknown[codes]

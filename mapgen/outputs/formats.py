@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # Excel runs a cell starting with one of these as a formula; untrusted text gets a leading apostrophe.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 REJECT_COLUMNS = ("file", "row", "id", "name", "column", "value", "reason")
+SUGGESTION_COLUMNS = (
+    "rank", "candidate_id", "lon_gcj02", "lat_gcj02", "lon_wgs84", "lat_wgs84", "adcode", "county",
+    "newly_covered", "cumulative_covered", "cumulative_covered_pct", "nearest_station_m",
+)  # fmt: skip
 STATION_PROPERTIES = (
     "kind", "id", "name", "type", "address", "hours", "phone", "facilities", "adcode", "county", "prefecture",
     "lon_gcj02", "lat_gcj02",
@@ -51,11 +55,12 @@ def _csv_cell(cell: object) -> object:
 
 
 def coverage_csv(table: pd.DataFrame) -> str:
-    """coverage.csv: areas to 0.001 km², percentages to 0.01."""
+    """coverage.csv: areas to 0.001 km², percentages (every `*_pct` column) and demand weights to 0.01."""
     rounded = table.copy()
     for column in ("area_km2", "covered_km2"):
         rounded[column] = rounded[column].round(3)
-    for column in ("covered_pct", "cross_covered_pct", "demand_covered_pct", "demand_total", "demand_covered"):
+    percentages = [column for column in table.columns if str(column).endswith("_pct")]
+    for column in (*percentages, "demand_total", "demand_covered"):
         rounded[column] = rounded[column].round(2)
     rows = rounded.astype(object).where(rounded.notna(), None).itertuples(index=False)
     return csv_text(list(table.columns), ([_plain(v) for v in row] for row in rows))
@@ -162,3 +167,23 @@ def stations_geojson(points: pd.DataFrame) -> str:
 def rejects_csv(rejects: Sequence[Reject]) -> str:
     """rejects.csv: one row per rejected input row."""
     return csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))
+
+
+def suggestions_csv(sites: pd.DataFrame) -> str:
+    """suggestions.csv: one row per suggested site, best first; positions to 1e-7 degree, figures to 0.01."""
+    rows = _rounded_sites(sites).itertuples(index=False)
+    return csv_text(SUGGESTION_COLUMNS, ([_plain(v) for v in row] for row in rows))
+
+
+def suggestions_geojson(sites: gpd.GeoDataFrame) -> str:
+    """suggestions.geojson: the suggested sites as WGS-84 points with the columns of suggestions.csv."""
+    return geojson_text(frame_features(_rounded_sites(sites).set_geometry(sites.geometry)))
+
+
+def _rounded_sites(sites: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(sites[list(SUGGESTION_COLUMNS)])
+    for column in ("lon_gcj02", "lat_gcj02", "lon_wgs84", "lat_wgs84"):
+        out[column] = out[column].round(_COORD_DECIMALS)
+    for column in ("newly_covered", "cumulative_covered", "cumulative_covered_pct", "nearest_station_m"):
+        out[column] = out[column].round(2)
+    return out

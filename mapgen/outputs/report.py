@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -11,7 +12,7 @@ from mapgen.inputs.reading import ReadResult
 
 _SHOWN_NOTICES = 20
 _SHOWN_COUNTIES = 5
-_LABELS = {"station": "stations", "office": "offices", "demand": "demand points"}
+_LABELS = {"station": "stations", "office": "offices", "demand": "demand points", "candidate": "candidate sites"}
 _DATUM_NAMES = {"gcj02": "GCJ-02 (Amap)", "wgs84": "WGS-84 (GPS)", "bd09": "BD-09 (Baidu)"}
 
 
@@ -54,8 +55,50 @@ def planner_summary(table: pd.DataFrame, radius_m: float) -> list[str]:
                      "workers within reach; largest uncovered demand:")
         lines.extend(_rows(uncovered.sort_values(["gap", "adcode"], ascending=[False, True]).head(_SHOWN_COUNTIES),
                            lambda r: f"{r['gap']:8,.0f} workers uncovered ({r['demand_covered_pct']:.1f}% covered)"))
+    if "open_at" in table:
+        lines.extend(_night_lines(province, counties))
+    return lines
+
+
+def _night_lines(province: pd.Series, counties: pd.DataFrame) -> list[str]:
+    """Day against the time of `open_at` (on a weekday): coverage, demand, open and unknown-hours stations."""
+    at = province["open_at"]
+    lines = [
+        f"at {at} on a weekday: {int(province['open_stations']):,} of {int(province['stations']):,} stations open; "
+        f"{province['open_covered_pct']:.2f}% of Hunan within reach (by day {province['covered_pct']:.2f}%)",
+    ]
+    if province["demand_total"] > 0:
+        lines.append(f"  demand within reach at {at}: {province['open_demand_covered_pct']:.2f}% of workers "
+                     f"(by day {province['demand_covered_pct']:.2f}%)")
+    unknown = int(province["unknown_hours_stations"])
+    if not unknown:
+        lines.append("  every station's hours were understood")
+    else:
+        most = counties[counties["unknown_hours_stations"] > 0].sort_values(
+            ["unknown_hours_stations", "adcode"], ascending=[False, True]).head(_SHOWN_COUNTIES)
+        lines.append(f"  {unknown:,} stations with missing or unreadable hours, not counted as open at {at}; most in:")
+        lines.extend(_rows(most, lambda r: f"{int(r['unknown_hours_stations']):5d} stations with unknown hours"))
     return lines
 
 
 def _rows(frame: pd.DataFrame, describe: Callable[[pd.Series], str]) -> list[str]:
     return [f"  {r['adcode']} {r['county']:<8} {describe(r)}" for _, r in frame.iterrows()]
+
+
+def suggestion_summary(suggestions: Any) -> list[str]:
+    """What the suggested sites add, and how close they come to the best possible (None: no lines)."""
+    if suggestions is None:
+        return []
+    sites = suggestions.sites
+    if sites.empty:
+        return ["suggestions: every demand point a candidate could reach is already covered; no new site helps"]
+    total = suggestions.total_demand
+    before = 100.0 * suggestions.existing_covered / total if total > 0 else 0.0
+    after = float(sites["cumulative_covered_pct"].iloc[-1])
+    lines = [f"suggestions: {len(sites)} new sites bring {sites['newly_covered'].sum():,.0f} more workers within "
+             f"reach ({before:.1f}% -> {after:.1f}% of demand), {100.0 * suggestions.share_of_best:.1f}% of the best "
+             f"possible ({suggestions.bound_method} bound); see suggestions.csv"]
+    for site in sites.head(_SHOWN_COUNTIES).itertuples(index=False):
+        lines.append(f"  #{site.rank} {site.county} ({site.lon_gcj02:.5f}, {site.lat_gcj02:.5f} GCJ-02): "
+                     f"+{site.newly_covered:,.0f} workers, nearest station {site.nearest_station_m / 1000:.1f} km")
+    return lines

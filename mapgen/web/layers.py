@@ -103,7 +103,11 @@ class CoverageLayer(_MapgenLayer):
     Parameters
     ----------
     result : mapgen.analysis.coverage.Coverage
-        The analysis: ``table``, ``counties`` (GCJ-02 polygons), ``service_area``, ``cross_area``, ``gaps``.
+        The analysis: ``table``, ``counties`` (GCJ-02 polygons), ``service_area``, ``cross_area``, ``gaps``;
+        optionally ``open_service_area`` (WGS-84), the reach of the stations open at ``open_at_minute``,
+        drawn as a further overlay (off at start). The table's ``priority``, ``suggested_sites``,
+        ``suggested_newly_covered`` and ``open_covered_pct`` columns, when present, show in the county
+        table, sorted by priority.
     datum : {"wgs84", "gcj02"}, default "wgs84"
         The datum the map's basemap is drawn in.
     lang : {"zh", "en"}, default "zh"
@@ -158,3 +162,6 @@ class CoverageLayer(_MapgenLayer):
             "cross": cross,
             "gaps": areas.gaps(result.gaps, datum),
         }
+        open_area = areas.open_area(result, datum)
+        if open_area is not None:  # only with --at: other pages stay as they were, byte for byte
+            self.data["openArea"] = open_area

@@ -18,6 +18,7 @@ from mapgen.web.basemaps import tile_layers
 from mapgen.web.layers import CoverageLayer, StationLayer
 from mapgen.web.panel import Bounds, WorkerPanel
 from mapgen.web.stations import positions, station_table
+from mapgen.web.suggestions import SuggestionLayer
 
 HUNAN_CENTER = (27.6, 111.7)
 E = TypeVar("E", bound=Element)
@@ -68,28 +69,38 @@ def service_map(
     tianditu_key: str = "",
     minutes: float | None = None,
     speed_kmh: float | None = None,
+    suggestions: Any = None,
 ) -> folium.Map:
     """The whole service map as a folium.Map; ``page.save("map.html")`` writes one self-contained page.
 
     `stations` holds stations and offices (see `StationLayer`), `result` is the `Coverage` of
     `mapgen.analysis.coverage.analyse`; the other arguments are the command line's options of the same names
-    (`minutes` and `speed_kmh` default to the ones the analysis used).
+    (`minutes` and `speed_kmh` default to the ones the analysis used). `suggestions`, when given, is the
+    outcome of `--suggest` (``sites``, ``total_demand``, ``share_of_best``), drawn as a `SuggestionLayer`.
     """
     minutes = getattr(result, "minutes", 15.0) if minutes is None else minutes
     speed_kmh = getattr(result, "speed_kmh", 4.0) if speed_kmh is None else speed_kmh
     # Settings validates every option once, as for the command line (a Tianditu basemap needs a key, ...).
     settings = Settings(basemap=basemap, lang=lang, title=title, county=county,  # type: ignore[arg-type]
                         tianditu_key=tianditu_key, minutes=minutes, speed_kmh=speed_kmh)  # fmt: skip
-    return _compose(station_table(stations), result, settings, sample=sample)
+    return _compose(station_table(stations), result, settings, sample=sample, suggestions=suggestions)
 
 
-def render_map(points: pd.DataFrame, coverage: Any, settings: Settings, *, sample: bool) -> str:
-    """The complete index.html text; identical inputs give byte-identical output."""
-    return _compose(station_table(points), coverage, settings, sample=sample).get_root().render()
+def render_map(
+    points: pd.DataFrame, coverage: Any, settings: Settings, *, sample: bool, suggestions: Any = None
+) -> str:
+    """The complete index.html text; identical inputs give byte-identical output.
+
+    `suggestions` (``sites``, ``total_demand``, ``share_of_best``) adds the suggested sites; None adds nothing.
+    """
+    page = _compose(station_table(points), coverage, settings, sample=sample, suggestions=suggestions)
+    return page.get_root().render()
 
 
-def _compose(points: pd.DataFrame, coverage: Any, settings: Settings, *, sample: bool) -> folium.Map:
-    """The page: stations, coverage and the panel on a self-contained map, then the basemap's tiles."""
+def _compose(
+    points: pd.DataFrame, coverage: Any, settings: Settings, *, sample: bool, suggestions: Any = None
+) -> folium.Map:
+    """The page: stations, coverage and the panel on a self-contained map, the suggested sites, then the tiles."""
     ids = _Ids()
     target = settings.map_datum
     title = page_title(settings, coverage)
@@ -108,6 +119,10 @@ def _compose(points: pd.DataFrame, coverage: Any, settings: Settings, *, sample:
     panel.data["focus"] = _focus_county(settings, coverage)
     for element in (stations, areas, panel):
         page.add_child(element)
+    if suggestions is not None:
+        page.add_child(ids(SuggestionLayer(suggestions.sites, total_demand=suggestions.total_demand,
+                                           share_of_best=suggestions.share_of_best, datum=target,
+                                           lang=settings.lang)))  # fmt: skip
     # Tiles last: the panel has fitted the first view by then, so no tile of the default view is fetched.
     for layer in tile_layers(settings.basemap, settings.tianditu_key):
         page.add_child(ids(layer))

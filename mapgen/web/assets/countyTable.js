@@ -1,5 +1,7 @@
 /* The sortable county table. On a one-county map (--county) it shows that county, highlighted, and the
-   province; the other counties (not drawn on that map, so not clickable) only on demand.
+   province; the other counties (not drawn on that map, so not clickable) only on demand. With the priority
+   list (columns priority, suggested_sites, suggested_newly_covered) it is sorted by priority (1 = most
+   urgent); with --at it shows the share covered by the stations open then (open_covered_pct, open_at).
    Needs: dom, format. Provides: CountyTable(data, t, zoomTo(adcode), refresh()) with .render() -> nodes, and
    countyTip(t, row, county), a county's tooltip. */
 L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
@@ -18,13 +20,34 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
       p: format.number(row.covered_pct, 1), c: format.number(row.covered_km2, 1), a: format.number(row.area_km2, 1),
     })));
     box.appendChild(el('div', null, t('tipCross', { p: format.number(row.cross_covered_pct, 1) })));
-    if (row.demand_covered_pct !== null && row.demand_covered_pct !== undefined) {
+    if (known(row.demand_covered_pct)) {
       box.appendChild(el('div', null, t('tipDemand', {
         p: format.number(row.demand_covered_pct, 1), c: format.number(row.demand_covered, 0),
         t: format.number(row.demand_total, 0),
       })));
     }
+    if (known(row.open_covered_pct) && row.open_at) {
+      box.appendChild(el('div', null, t('tipOpenCovered', {
+        at: row.open_at, p: format.number(row.open_covered_pct, 1),
+      })));
+    }
+    if (known(row.priority)) box.appendChild(el('div', null, t('tipPriority', { n: row.priority })));
+    if (row.suggested_sites) {
+      box.appendChild(el('div', null, t('tipSuggested', {
+        n: row.suggested_sites, c: format.number(row.suggested_newly_covered, 0),
+      })));
+    }
     return box;
+  }
+
+  /** Whether a table cell holds a value (absent columns and NaN arrive as undefined and null). */
+  function known(value) {
+    return value !== null && value !== undefined;
+  }
+
+  /** Whether any row of the table has a value in a column. */
+  function hasColumn(table, key) {
+    return table.some(function (r) { return known(r[key]); });
   }
 
   /** The sortable county table. On a one-county map (--county) it shows that county, highlighted, and the
@@ -34,17 +57,27 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
     this.t = t;
     this.zoomTo = zoomTo;
     this.refresh = refresh;
-    this.sortKey = 'covered_pct';
+    var table = data.table;
+    var hasPriority = hasColumn(table, 'priority');
+    this.sortKey = hasPriority ? 'priority' : 'covered_pct';
     this.ascending = true;
     this.focus = data.focusAdcode || null;
     this.showAll = !this.focus;
     this.drawn = new Set(data.counties.map(function (c) { return c.adcode; }));
-    var hasDemand = data.table.some(function (r) { return r.demand_covered_pct !== null; });
-    this.columns = [
-      ['county', 'colCounty', null], ['stations', 'colStations', 0], ['offices', 'colOffices', 0],
-      ['covered_pct', 'colCovered', 1], ['cross_covered_pct', 'colCross', 1],
-    ];
-    if (hasDemand) this.columns.push(['demand_covered_pct', 'colDemand', 1]);
+    // [key, label (or a function of t), decimals (null: the county's name)]; what to act on comes first (a
+    // phone shows the first few columns and scrolls to the rest).
+    this.columns = hasPriority ? [['priority', 'colPriority', 0]] : [];
+    this.columns.push(['county', 'colCounty', null]);
+    if (hasColumn(table, 'suggested_sites')) {
+      this.columns.push(['suggested_sites', 'colSuggested', 0], ['suggested_newly_covered', 'colSuggestedAdds', 0]);
+    }
+    this.columns.push(['stations', 'colStations', 0], ['offices', 'colOffices', 0], ['covered_pct', 'colCovered', 1],
+      ['cross_covered_pct', 'colCross', 1]);
+    if (hasColumn(table, 'demand_covered_pct')) this.columns.push(['demand_covered_pct', 'colDemand', 1]);
+    var at = table.map(function (r) { return r.open_at; }).filter(Boolean)[0];
+    if (at && hasColumn(table, 'open_covered_pct')) {
+      this.columns.push(['open_covered_pct', function (tr) { return tr('colOpenCovered', { at: at }); }, 1]);
+    }
     this.columns.push(['area_km2', 'colArea', 0]);
   }
 
@@ -80,7 +113,8 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
     this.columns.forEach(function (c) {
       var th = el('th');
       var arrow = c[0] === self.sortKey ? (self.ascending ? ' ▲' : ' ▼') : '';
-      th.appendChild(dom.button('mg-sort', t(c[1]) + arrow, null, function () { self.sortBy(c[0]); }));
+      var label = typeof c[1] === 'function' ? c[1](t) : t(c[1]);
+      th.appendChild(dom.button('mg-sort', label + arrow, null, function () { self.sortBy(c[0]); }));
       head.appendChild(th);
     });
     table.appendChild(el('thead')).appendChild(head);
@@ -112,7 +146,7 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
   };
 
   CountyTable.prototype.sortBy = function (key) {
-    this.ascending = this.sortKey === key ? !this.ascending : key === 'county';
+    this.ascending = this.sortKey === key ? !this.ascending : key === 'county' || key === 'priority';
     this.sortKey = key;
     this.refresh();
   };

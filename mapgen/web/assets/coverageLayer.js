@@ -1,8 +1,10 @@
 /* The coverage layer: counties coloured by their covered share (with their figures as tooltips), the service
-   area, the cross-covered area and the gaps; the county table; zooming to a county.
+   area, the service area of the stations open at a time of day (--at), the cross-covered area and the gaps; the
+   county table; zooming to a county.
    Needs: i18n, packing, shapes, areaLayer, colors, dom, format, sheet, lifecycle, overlays, countyTable.
    Provides: create(data) -> an L.Layer (data: {counties, table, service, cross, gaps, radiusM, minutes,
-   speedKmh, focusAdcode, lang}), with showTable(), zoomToCounty(adcode), counties and legendRows(). */
+   speedKmh, focusAdcode, lang; with --at also openArea: {at, shape}}), with showTable(), zoomToCounty(adcode),
+   counties and legendRows(). */
 L.mapgen.define('coverageLayer',
   ['i18n', 'packing', 'shapes', 'areaLayer', 'colors', 'dom', 'format', 'sheet', 'lifecycle', 'overlays',
     'countyTable'],
@@ -40,7 +42,8 @@ L.mapgen.define('coverageLayer',
         if (this.fade) map.off('zoomend', this.fade);
       },
 
-      /** Counties (shown), service area (shown), cross-covered area and gaps (in the layer switcher). */
+      /** Counties (shown), service area (shown), open stations' service area, cross-covered area and gaps (in
+          the layer switcher). */
       addAreas: function (map) {
         var t = this.t;
         var d = this.data;
@@ -48,10 +51,13 @@ L.mapgen.define('coverageLayer',
         var counties = this.countiesLayer(map, renderer);
         var service = d.service ? new AreaLayer(d.service, { color: COLORS.service, fillOpacity: 0.18 }) : null;
         var cross = d.cross ? new AreaLayer(d.cross, { color: COLORS.cross, fillOpacity: 0.3 }) : null;
+        var open = d.openArea ? new AreaLayer(d.openArea.shape, { color: COLORS.open, fillOpacity: 0.12, opacity: 0.9 })
+          : null;
         var gaps = this.gapsLayer(renderer);
         var radius = t('metres', { n: Math.round(d.radiusM) });
         var parts = [
           [counties, t('countyLayer'), true], [service, t('serviceArea') + ' (' + radius + ')', true],
+          [open, d.openArea && this.openLabel(), false],
           [cross, t('crossArea'), false], [gaps, d.gaps && t(d.gaps.kind === 'points' ? 'gapPoints' : 'gaps'), false],
         ];
         var self = this;
@@ -129,11 +135,18 @@ L.mapgen.define('coverageLayer',
         this._map.fitBounds(layer.getBounds(), { paddingTopLeft: [inset.left + 10, inset.top + 10] });
       },
 
+      /** The name of the open stations' service area: 'HH:MM 开放站点服务范围'. */
+      openLabel: function () {
+        var at = this.data.openArea.at;
+        return at ? this.t('openArea', { at: at }) : this.t('openAreaNoTime');
+      },
+
       /** The legend's rows for the areas, as [swatch class, label]. */
       legendRows: function () {
         var t = this.t;
         var d = this.data;
         var rows = [['mg-sw-service', t('serviceLegend', { r: Math.round(d.radiusM), min: d.minutes, speed: d.speedKmh })]];
+        if (d.openArea) rows.push(['mg-sw-open', this.openLabel()]);
         if (d.cross) rows.push(['mg-sw-cross', t('crossArea') + ': ' + t('crossLegend')]);
         if (d.gaps) {
           rows.push(d.gaps.kind === 'points' ? ['mg-sw-gap-point', t('gapPointsLegend')] : ['mg-sw-gap', t('gapsLegend')]);
