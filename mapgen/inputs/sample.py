@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,14 +218,17 @@ def county_stations(county: pd.Series, polygon: shapely.Geometry, count: int) ->
     return rows
 
 
-def stations() -> list[tuple[str, ...]]:
-    """Make up the whole sample of stations, county by county in adcode order."""
+def _every_county(make: Callable[[pd.Series, shapely.Geometry, int], list[tuple[str, ...]]]) -> list[tuple[str, ...]]:
+    """Rows made county by county in adcode order, each county told its number of stations."""
     counties = geography.load_counties().merge(geography.load_seats()[["adcode", "lon_gcj02", "lat_gcj02"]])
     counts = station_counts(counties)
-    rows = []
-    for _, county in counties.iterrows():
-        rows += county_stations(county, county["geometry"], counts[county["adcode"]])
-    return rows
+    return [row for _, county in counties.iterrows() for row in make(county, county["geometry"],
+                                                                     counts[county["adcode"]])]
+
+
+def stations() -> list[tuple[str, ...]]:
+    """Make up the whole sample of stations, county by county in adcode order."""
+    return _every_county(county_stations)
 
 
 def county_demand(county: pd.Series, polygon: shapely.Geometry, stations: int) -> list[tuple[str, ...]]:
@@ -244,12 +247,7 @@ def county_demand(county: pd.Series, polygon: shapely.Geometry, stations: int) -
 
 def demand() -> list[tuple[str, ...]]:
     """Make up the sample's demand points, county by county in adcode order."""
-    counties = geography.load_counties().merge(geography.load_seats()[["adcode", "lon_gcj02", "lat_gcj02"]])
-    counts = station_counts(counties)
-    rows = []
-    for _, county in counties.iterrows():
-        rows += county_demand(county, county["geometry"], counts[county["adcode"]])
-    return rows
+    return _every_county(county_demand)
 
 
 def _office(code: str, name: str, kind: str, lon: float, lat: float, where: str) -> tuple[str, ...]:

@@ -34,6 +34,13 @@ class _MapgenLayer(MapgenAssetsMixin, Layer):
         """
     )
 
+    def __init__(self, *, datum: str, lang: str, name: str | None) -> None:
+        """Check the datum and language, and name the element after its class (deterministic ids follow)."""
+        _check_choice("datum", datum, _DATUMS)
+        _check_choice("lang", lang, _LANGS)
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = type(self).__name__
+
 
 class StationLayer(_MapgenLayer):
     """Rest stations (and union offices) on a folium map: clustered canvas markers, details, nearest, hash links.
@@ -82,10 +89,7 @@ class StationLayer(_MapgenLayer):
         name: str | None = None,
     ) -> None:
         """Pack the stations for the page, in the map's datum."""
-        _check_choice("datum", datum, _DATUMS)
-        _check_choice("lang", lang, _LANGS)
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "StationLayer"
+        super().__init__(datum=datum, lang=lang, name=name)
         self.data = {
             "datum": datum,
             "lang": lang,
@@ -145,10 +149,7 @@ class CoverageLayer(_MapgenLayer):
         name: str | None = None,
     ) -> None:
         """Encode the coverage for the page, in the map's datum."""
-        _check_choice("datum", datum, _DATUMS)
-        _check_choice("lang", lang, _LANGS)
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "CoverageLayer"
+        super().__init__(datum=datum, lang=lang, name=name)
         service, cross = areas.service_shapes(result.service_area, result.cross_area, datum)
         self.data = {
             "lang": lang,

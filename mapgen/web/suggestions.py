@@ -10,7 +10,7 @@ import pandas as pd
 
 from mapgen.geo import datum as datums
 from mapgen.settings import Datum, Lang
-from mapgen.web.layers import _check_choice, _MapgenLayer
+from mapgen.web.layers import _MapgenLayer
 from mapgen.web.packing import number, texts
 
 _DATUMS = ("wgs84", "gcj02")
@@ -73,10 +73,7 @@ class SuggestionLayer(_MapgenLayer):
         name: str | None = None,
     ) -> None:
         """Put the sites, best first, in the map's datum for the page."""
-        _check_choice("datum", datum, _DATUMS)
-        _check_choice("lang", lang, _LANGS)
-        super().__init__(name=name, overlay=True, control=True, show=True)
-        self._name = "SuggestionLayer"
+        super().__init__(datum=datum, lang=lang, name=name)
         share = None if share_of_best is None or math.isnan(float(share_of_best)) else float(share_of_best)
         self.data = {
             "lang": lang,
