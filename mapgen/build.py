@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,6 +14,7 @@ import pandas as pd
 from mapgen.analysis.coverage import Coverage, analyse, county_scope
 from mapgen.analysis.priority import prioritise
 from mapgen.analysis.suggest import Suggestions, suggest
+from mapgen.counties import CountyJob, every_county
 from mapgen.errors import InputError
 from mapgen.geo import geography
 from mapgen.inputs.reading import ReadResult, read_points, reject_shared_ids
@@ -127,6 +129,12 @@ def build(inputs: Inputs, settings: Settings, *, quiet: bool = False) -> BuildRe
     return result
 
 
+def data_date(reads: dict[str, ReadResult]) -> str:
+    """The date of the data: the newest input file's modification day, in China time (UTC+8)."""
+    newest = max(Path(name).stat().st_mtime for read in reads.values() for name in read.datums)
+    return datetime.fromtimestamp(newest, tz=timezone(timedelta(hours=8))).date().isoformat()
+
+
 def _analyse(reads: dict[str, ReadResult], settings: Settings) -> Coverage:
     demand = reads["demand"].points if "demand" in reads else None
     counties = geography.load_counties()
@@ -156,6 +164,9 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
         "rejects.csv": formats.rejects_csv([r for read in result.reads.values() for r in read.rejects]),
         "gaps.geojson": formats.geojson_text(formats.frame_features(result.coverage.gaps)),
     }
+    if settings.each_county:
+        job = CountyJob(points, result.coverage, settings, sample, data_date(result.reads))
+        files.update(every_county(job, workers=settings.workers))
     if result.suggestions is not None:
         sites = result.suggestions.sites
         files["suggestions.csv"] = formats.suggestions_csv(sites)

@@ -73,13 +73,18 @@ def _build_parser(build: argparse.ArgumentParser) -> None:
     build.add_argument("--candidates", type=Path, metavar="FILE",
                        help="places a union can use for new stations (default: the demand points)")
     build.add_argument("--at", metavar="HH:MM", help="also count coverage with only the stations open then")
+    build.add_argument("--each-county", action="store_true",
+                       help="also write counties/: every county's love map and printable poster, and a province page")
+    build.add_argument("--base-url", metavar="URL", help="where counties/ will be published (posters get a QR code)")
+    build.add_argument("--workers", type=int, metavar="N", help="processes for --each-county (default: all cores)")
     build.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(crs=args.crs, minutes=args.minutes, speed_kmh=args.speed_kmh, basemap=args.basemap,
                     tianditu_key=args.tianditu_key, county=args.county, lang=args.lang, title=args.title,
-                    out_dir=args.out_dir, suggest=args.suggest, at=args.at)
+                    out_dir=args.out_dir, suggest=args.suggest, at=args.at, each_county=args.each_county,
+                    base_url=args.base_url, workers=args.workers)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -96,7 +101,12 @@ def _build(args: argparse.Namespace) -> int:
         print("mapgen: no input given: built the bundled SAMPLE data (synthetic stations, not real ones)")
     lines = [*report.read_summary(result.reads), *report.planner_summary(result.coverage.table, settings.radius_m)]
     lines.extend(report.suggestion_summary(result.suggestions))
-    lines.append(f"wrote {settings.out_dir}/: {' '.join(result.outputs)}")
+    if settings.each_county:
+        lines.append(f"counties/: {len(result.coverage.counties)} county love maps and posters, and counties/index.html"
+                     + ("" if settings.base_url else "; posters have no QR code: add --base-url URL (where counties/ "
+                        "will be published) to print one on each"))
+    top = sorted({name.split("/")[0] + ("/" if "/" in name else "") for name in result.outputs})
+    lines.append(f"wrote {settings.out_dir}/: {' '.join(top)}")
     lines.append("time: " + ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in result.timings.items()))
     print("\n".join(lines))
     return EXIT_OK

@@ -23,6 +23,7 @@ GCJ02_BASEMAPS = ("gaode", "gaode-satellite")
 MINUTES_RANGE = (1.0, 120.0)
 SPEED_RANGE = (1.0, 30.0)
 MAX_SUGGESTIONS = 1000
+MAX_WORKERS = 256
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Settings:
     out_dir: Path = Path("output")
     suggest: int = 0  # how many new sites to suggest (0: none)
     at: str | None = None  # "HH:MM": coverage also counted with only the stations open then, on a weekday
+    each_county: bool = False  # one love map and poster per county, and a province page
+    base_url: str | None = None  # where counties/ is published: posters carry a QR code to it
+    workers: int | None = None  # processes for --each-county (None: all cores)
 
     def __post_init__(self) -> None:
         """Refuse values no build can use, naming the option and the accepted range."""
@@ -63,6 +67,12 @@ class Settings:
             raise InputError(msg)
         if self.at is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.at):
             msg = f"--at was {self.at!r} but must be a time of day as HH:MM, e.g. 22:00"
+            raise InputError(msg)
+        if self.base_url is not None and not re.fullmatch(r"https?://[^\s<>\"']+", self.base_url):
+            msg = f"--base-url was {self.base_url!r} but must be a web address starting with https:// or http://"
+            raise InputError(msg)
+        if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
+            msg = f"--workers was {self.workers} but must be between 1 and {MAX_WORKERS}"
             raise InputError(msg)
         if self.basemap == "tianditu" and not re.fullmatch(r"[0-9A-Za-z]+", self.tianditu_key):
             # The key goes into tile URLs: letters and digits only, so it cannot break out of one.

@@ -32,7 +32,8 @@ def manifest_json(reads: Mapping[str, ReadResult], settings: Settings, outputs: 
 
 
 def _settings(settings: Settings) -> dict[str, object]:
-    values = {key: value for key, value in asdict(settings).items() if key != "out_dir"}
+    # Where and with how many processes a build ran changes none of its bytes: left out, so the manifest is too.
+    values = {key: value for key, value in asdict(settings).items() if key not in ("out_dir", "workers")}
     values["tianditu_key"] = "(set)" if settings.tianditu_key else ""  # a key is a credential: never published
     values["radius_m"] = settings.radius_m
     return values
