@@ -125,7 +125,7 @@ def build(inputs: Inputs, settings: Settings, *, quiet: bool = False) -> BuildRe
         coverage = replace(coverage, table=prioritise(coverage.table, sites))
         result = BuildResult(reads, coverage, suggestions, timings)
         progress.step("map page and reports")
-        _timed(timings, "write", lambda: _write(result, settings, county, inputs.sample))
+        _timed(timings, "write", lambda: _write(result, settings, county, inputs.sample, quiet))
     return result
 
 
@@ -152,7 +152,7 @@ def _suggest(reads: dict[str, ReadResult], settings: Settings, county: str | Non
     return suggest(reads["station"].points, demand, settings.suggest, settings.radius_m, candidates=candidates)
 
 
-def _write(result: BuildResult, settings: Settings, county: str | None, sample: bool) -> None:
+def _write(result: BuildResult, settings: Settings, county: str | None, sample: bool, quiet: bool) -> None:
     from mapgen.web.page import render_map  # imported here: folium is only needed to write the map
 
     points = pd.concat([result.reads["station"].points, result.reads["office"].points], ignore_index=True)
@@ -166,7 +166,8 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
     }
     if settings.each_county:
         job = CountyJob(points, result.coverage, settings, sample, data_date(result.reads))
-        files.update(every_county(job, workers=settings.workers))
+        with Progress(len(result.coverage.counties), quiet=quiet) as counties:
+            files.update(every_county(job, workers=settings.workers, done=lambda code: counties.step(f"county {code}")))
     if result.suggestions is not None:
         sites = result.suggestions.sites
         files["suggestions.csv"] = formats.suggestions_csv(sites)
