@@ -2,11 +2,11 @@
 
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from test_coverage import ORIGIN, counties, county
 
 from mapgen.analysis import coverage
 from mapgen.geo import datum, projection
@@ -15,23 +15,10 @@ from mapgen.outputs import formats, report
 from mapgen.settings import Settings
 
 R = 1000.0
-ORIGIN = projection.to_metres(112.9, 28.2)
 COUNTY_M2 = 20_000.0 * 20_000.0  # the county box below, in square metres
 DAY_COLUMNS = list(coverage.TABLE_COLUMNS)
 NIGHT_COLUMNS = ["open_at", "open_stations", "unknown_hours_stations", "open_covered_pct", "open_demand_covered_pct"]
 NO_OFFICES = pd.DataFrame({"adcode": pd.Series([], dtype=str)})
-
-
-def county(adcode, west, south, east, north):
-    """A rectangular county given in metres from ORIGIN, stored in GCJ-02 as the real ones are."""
-    box = shapely.box(ORIGIN[0] + west, ORIGIN[1] + south, ORIGIN[0] + east, ORIGIN[1] + north)
-    lonlat = projection.geometry_to_degrees(shapely.segmentize(box, 50))
-    return {"adcode": adcode, "county": f"C{adcode}", "prefecture": "P",
-            "geometry": datum.convert_geometry(lonlat, "wgs84", "gcj02")}
-
-
-def counties(*rows):
-    return gpd.GeoDataFrame(list(rows), geometry="geometry", crs="EPSG:4326")
 
 
 ONE_COUNTY = counties(county("430101", -10000, -10000, 10000, 10000))
