@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 from typing import Any, TypeVar
 
 import folium
@@ -21,6 +22,10 @@ from mapgen.web.stations import positions, station_table
 from mapgen.web.suggestions import SuggestionLayer
 
 HUNAN_CENTER = (27.6, 111.7)
+# folium's header blocks zooming the page (maximum-scale=1, user-scalable=no): a worker with weak eyes must be
+# able to pinch-zoom the top bar and the sheet (WCAG 1.4.4); pinching the map still zooms the map (Leaflet).
+FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
 E = TypeVar("E", bound=Element)
 
 
@@ -37,6 +42,31 @@ class SelfContainedMap(InlineAssetsMixin, folium.Map):
     def inline_assets(self) -> list[InlineAsset]:
         """Leaflet's style sheet and script."""
         return leaflet_assets()
+
+    def render(self, **kwargs: Any) -> str:
+        """Render as folium does, with a viewport that lets the page be pinch-zoomed."""
+        out = super().render(**kwargs)
+        figure = self.get_root()
+        if not isinstance(figure, Figure):  # InlineAssetsMixin.render has refused this already
+            return out
+        header = figure.header
+        own = header._children.get(self.get_name())
+        if own is not None:  # folium's header macro, already rendered to one element
+            header.add_child(_Html(FOLIUM_VIEWPORT.sub(VIEWPORT, own.render())), name=self.get_name())
+        return out
+
+
+class _Html(Element):
+    """Finished HTML for the page's header, rendered as it is (never read again as a template)."""
+
+    def __init__(self, text: str) -> None:
+        """Keep the text."""
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text unchanged."""
+        return self.text
 
 
 class _Ids:
@@ -110,7 +140,8 @@ def _compose(
         figure.title = html.escape(title, quote=False)
     focus_row = _focus_row(settings, coverage)
     focus_adcode = None if focus_row is None else str(focus_row["adcode"])
-    stations = ids(StationLayer(points, datum=target, lang=settings.lang, speed_kmh=settings.speed_kmh))
+    stations = ids(StationLayer(points, datum=target, lang=settings.lang, speed_kmh=settings.speed_kmh,
+                                reach=getattr(coverage, "reach", "radius")))
     areas = ids(CoverageLayer(coverage, datum=target, lang=settings.lang, radius_m=settings.radius_m,
                               minutes=settings.minutes, speed_kmh=settings.speed_kmh,
                               focus_adcode=focus_adcode))  # fmt: skip

@@ -14,9 +14,11 @@ class WorkerPanel(MapgenAssetsMixin, MacroElement):
     """The page around the map, for a worker on a phone: title, search, filters, "find the nearest station".
 
     Its top bar holds the title, the filter and county-table buttons, the search box (stations, addresses,
-    counties) and the sample banner; below, the big locate button. It fits the map to `bounds` at start,
-    adds the zoom, layer and scale controls and the legend once the stations are drawn, and says so when the
-    basemap cannot load.
+    counties) and the sample banner; below, the big locate button, which never dead-ends: when location is
+    refused, unavailable, timed out or impossible (a page over plain http) it says what to do and offers a
+    retry, choosing the place on the map, and the stations nearest the map's centre. It fits the map to
+    `bounds` at start, adds the zoom, layer and scale controls (titled in the page's language) and the legend
+    once the stations are drawn, and says so when the basemap cannot load.
 
     Parameters
     ----------

@@ -112,7 +112,9 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
     var head = el('tr');
     this.columns.forEach(function (c) {
       var th = el('th');
-      var arrow = c[0] === self.sortKey ? (self.ascending ? ' ▲' : ' ▼') : '';
+      var sorted = c[0] === self.sortKey;
+      var arrow = sorted ? (self.ascending ? ' ▲' : ' ▼') : '';
+      if (sorted) th.setAttribute('aria-sort', self.ascending ? 'ascending' : 'descending');
       var label = typeof c[1] === 'function' ? c[1](t) : t(c[1]);
       th.appendChild(dom.button('mg-sort', label + arrow, null, function () { self.sortBy(c[0]); }));
       head.appendChild(th);
@@ -139,11 +141,21 @@ L.mapgen.define('countyTable', ['dom', 'format'], function (dom, format) {
     tr.setAttribute('data-adcode', r.adcode);
     this.columns.forEach(function (c) {
       var text = c[2] === null ? (total ? self.t('province') : r.county) : format.number(r[c[0]], c[2]);
-      tr.appendChild(el('td', c[2] === null ? null : 'mg-num', text));
+      var td = tr.appendChild(el('td', c[2] === null ? null : 'mg-num'));
+      if (clickable && c[2] === null) td.appendChild(rowButton(text));
+      else td.textContent = text;
     });
     if (clickable) tr.addEventListener('click', function () { self.zoomTo(r.adcode); });
     return tr;
   };
+
+  /** The county's name in a row that zooms to it, as a button: keyboards reach the row through it (its click
+      goes on to the row's). */
+  function rowButton(text) {
+    var b = el('button', 'mg-row-link', text);
+    b.type = 'button';
+    return b;
+  }
 
   CountyTable.prototype.sortBy = function (key) {
     this.ascending = this.sortKey === key ? !this.ascending : key === 'county' || key === 'priority';

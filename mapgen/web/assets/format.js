@@ -13,21 +13,27 @@ L.mapgen.define('format', ['dom', 'schedule'], function (dom, schedule) {
     return value === null || value === undefined ? '–' : Number(value).toFixed(digits);
   }
 
-  /** The open-now badge of a schedule at a moment, or null when the hours are not understood; a closed
-      place says when it opens next. */
+  /** The open-now badge of a schedule at a moment; hours that were not understood say so ('营业时间未知'), since
+      such a station may well be open; a closed place says when it opens next ('已关闭 · 明天 08:00 开放'). */
   function openBadge(t, plan, ms) {
     var state = schedule.openState(plan, ms);
-    if (!state) return null;
-    var key = { always: 'always', open: 'openNow', closed: 'closedNow' }[state];
+    var key = openKey(state);
     var next = state === 'closed' ? schedule.nextOpening(plan, ms) : null;
     var text = next ? t(key) + ' · ' + t('opensAt', { when: opening(t, next) }) : t(key);
-    return dom.el('span', 'mg-badge mg-badge-' + state, text);
+    return dom.el('span', 'mg-badge mg-badge-' + (state || 'unknown'), text);
   }
 
-  /** '08:00' today, else the weekday and time: '周二 08:00', 'Tue 08:00'. */
+  /** The i18n key naming an open state (null: hours unknown). */
+  function openKey(state) {
+    return { always: 'always', open: 'openNow', closed: 'closedNow' }[state] || 'hoursUnknown';
+  }
+
+  /** '今天 14:00', '明天 08:00', else the weekday and time: '周六 08:00', 'Sat 08:00'. */
   function opening(t, next) {
     var time = String(Math.floor(next.minute / 60)).padStart(2, '0') + ':' + String(next.minute % 60).padStart(2, '0');
-    return next.days === 0 ? time : t('weekdays').split(',')[next.day] + ' ' + time;
+    if (next.days === 0) return t('today') + ' ' + time;
+    if (next.days === 1) return t('tomorrow') + ' ' + time;
+    return t('weekdays').split(',')[next.day] + ' ' + time;
   }
 
   return { distance: formatDistance, number: formatNumber, openBadge: openBadge };

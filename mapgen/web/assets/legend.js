@@ -17,11 +17,15 @@ L.mapgen.define('legend', ['dom', 'colors'], function (dom, colors) {
 
     onAdd: function () {
       var box = dom.shield(el('div', 'mg-legend leaflet-bar'));
+      var body = this.body();
+      body.id = 'mg-legend-body-' + L.stamp(this);
       var toggle = dom.button('mg-legend-toggle', this.t('legend'), null, function () {
-        box.classList.toggle('mg-collapsed');
+        setCollapsed(box, toggle, !box.classList.contains('mg-collapsed'));
       });
-      box.append(toggle, this.body());
-      if (dom.isPhone()) box.classList.add('mg-collapsed');
+      toggle.setAttribute('aria-controls', body.id);
+      box.append(toggle, body);
+      // Collapsed on phones, where it would cover the map's east side.
+      setCollapsed(box, toggle, dom.isPhone());
       return box;
     },
 
@@ -37,6 +41,12 @@ L.mapgen.define('legend', ['dom', 'colors'], function (dom, colors) {
       return body;
     },
   });
+
+  /** Open or close the legend, telling screen readers (aria-expanded) and showing it (an arrow). */
+  function setCollapsed(box, toggle, collapsed) {
+    box.classList.toggle('mg-collapsed', collapsed);
+    toggle.setAttribute('aria-expanded', String(!collapsed));
+  }
 
   /** The county colour scale. */
   function scaleBar(t) {

@@ -1,9 +1,13 @@
 /* Stations and offices: the compact columns decoded, a grid index over true (WGS-84) positions, nearest and
-   search, records, navigation links and the filters' predicate. Offices are never "nearest": they are union
-   offices, not rest stations.
-   Needs: packing, datum, grid, schedule. Provides: StationStore(cols, datum, speedKmh), makeFilter(store, filters, ms). */
+   search, records, navigation links, a station's union office and the filters' predicate. Offices are never
+   "nearest": they are union offices, not rest stations.
+   Needs: packing, datum, grid, schedule. Provides: StationStore(cols, datum, speedKmh), makeFilter(store, filters, ms),
+   OPEN_RANK (state -> its place in lists: open first, then unknown hours, then closed). */
 L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (packing, datum, Grid, schedule) {
   'use strict';
+
+  // A worker at night wants an open station: open ones first, then unknown hours (may be open), then closed.
+  var OPEN_RANK = { always: 0, open: 0, unknown: 1, closed: 2 };
 
   /** All stations and offices of the page, decoded from the columns webmap.py writes. */
   function StationStore(cols, datum, speedKmh) {
@@ -39,6 +43,40 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
   /** The k stations nearest a WGS-84 point: [{i, d}] (d in metres), optionally only those `accept` allows. */
   StationStore.prototype.nearest = function (lat, lon, k, accept) {
     return this.grid.nearest(lat, lon, k, accept);
+  };
+
+  /** The k stations nearest a WGS-84 point (after `accept`), open ones first and each group nearest first:
+      [{i, d, state}] with state 'always', 'open', 'closed' or 'unknown' at the moment ms. */
+  StationStore.prototype.ranked = function (lat, lon, k, accept, ms) {
+    var self = this;
+    return this.nearest(lat, lon, k, accept).map(function (r, n) {
+      return { i: r.i, d: r.d, state: self.openState(r.i, ms) || 'unknown', n: n };
+    }).sort(function (a, b) {
+      return OPEN_RANK[a.state] - OPEN_RANK[b.state] || a.n - b.n;
+    });
+  };
+
+  /** Great-circle metres from a WGS-84 point to row i's true position. */
+  StationStore.prototype.distanceTo = function (i, lat, lon) {
+    return datum.greatCircleM(lat, lon, this.wlat[i], this.wlon[i]);
+  };
+
+  /** The union office to tell about row i: an office with a phone in its county, else the nearest office with a
+      phone (a neighbour's union forwards it); null when no office has a phone. */
+  StationStore.prototype.officeFor = function (i) {
+    var c = this.cols;
+    var adcode = c.areas[c.area[i]][0];
+    var best = null;
+    for (var j = 0; j < this.n; j++) {
+      if (!this.office[j] || !String(c.phone[j] || '').trim()) continue;
+      var here = { i: j, sameCounty: Boolean(adcode) && c.areas[c.area[j]][0] === adcode,
+        d: this.distanceTo(j, this.wlat[i], this.wlon[i]) };
+      // The county's own office wins over any nearer office across the border; distance decides the rest.
+      if (!best || here.sameCounty > best.sameCounty || (here.sameCounty === best.sameCounty && here.d < best.d)) {
+        best = here;
+      }
+    }
+    return best;
   };
 
   /** Row index of a station or office id, or -1. */
@@ -110,14 +148,16 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     return this.haystack;
   };
 
-  /** Amap walking-navigation link to row i (Amap takes GCJ-02 whatever the map's datum). */
-  StationStore.prototype.navigationUrl = function (i) {
+  /** Amap navigation link to row i, walking (default) or riding ('ride'); Amap takes GCJ-02 whatever the map's
+      datum. */
+  StationStore.prototype.navigationUrl = function (i, mode) {
     var gcj = datum.mapToGcj(this.lon[i], this.lat[i], this.datum);
     return 'https://uri.amap.com/navigation?to=' + gcj[0].toFixed(6) + ',' + gcj[1].toFixed(6) + ',' +
-      encodeURIComponent(this.cols.name[i]) + '&mode=walk&callnative=1&src=mapgen';
+      encodeURIComponent(this.cols.name[i]) + '&mode=' + (mode === 'ride' ? 'ride' : 'walk') + '&callnative=1&src=mapgen';
   };
 
-  /** A per-row predicate for the filters: facilities all present, type among those chosen, open now, 24 hours. */
+  /** A per-row predicate for the filters: facilities all present, type among those chosen, open now, 24 hours.
+      "Open now" keeps stations whose hours are unknown (they are listed as such): they may well be open. */
   function makeFilter(store, filters, ms) {
     var c = store.cols;
     var facOk = c.facsets.map(function (set) {
@@ -126,7 +166,7 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     var hoursOk = c.schedules.map(function (s) {
       var state = schedule.openState(s, ms);
       if (filters.always) return state === 'always';
-      if (filters.openNow) return state === 'always' || state === 'open';
+      if (filters.openNow) return state !== 'closed';
       return true;
     });
     var types = filters.types;
@@ -137,5 +177,5 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     };
   }
 
-  return { StationStore: StationStore, makeFilter: makeFilter };
+  return { StationStore: StationStore, makeFilter: makeFilter, OPEN_RANK: OPEN_RANK };
 });
