@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapgen.analysis import coverage, disks
+from mapgen.analysis import coverage, disks, outlines
 from mapgen.geo import datum, projection
 from mapgen.settings import Settings
 
@@ -177,3 +177,20 @@ def test_reach_outline_keeps_holes_and_islands():
     assert sorted(len(p.interiors) for p in reach.once.geoms) == [0, 1]
     assert reach.once.area == pytest.approx(exact.area, rel=0.01)  # drawn with 32 sides per circle
     assert reach.once_m2[0] == pytest.approx(exact.area, rel=1e-4)  # computed exactly
+
+
+
+def test_rings_that_cross_are_repaired_and_the_others_kept_as_they_are():
+    # A 10 x 10 outline with a hole poking out of its east side (what a chord crossing its neighbour's makes),
+    # and a clean 10 x 10 outline with a hole well inside: only the first needs repair.
+    square = [(0, 0), (10, 0), (10, 10), (0, 10)]
+    rings = [
+        np.array(square, float), np.array([(8, 4), (8, 6), (12, 6), (12, 4)], float),  # clockwise hole
+        np.array(square, float) + 20, np.array([(24, 24), (24, 26), (26, 26), (26, 24)], float),
+    ]
+    flat = outlines.Rings(np.vstack(rings), np.repeat(np.arange(4), 4))
+    result = outlines.rings_to_polygons(flat, np.zeros(2))
+    assert result.is_valid
+    assert result.intersection(shapely.box(0, 0, 10, 10)).area == pytest.approx(100 - 4)  # the hole cut out
+    clean = [p for p in result.geoms if p.bounds[0] >= 20]
+    assert len(clean) == 1 and len(clean[0].interiors) == 1 and clean[0].area == pytest.approx(100 - 4)

@@ -2,51 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.analysis.circles import Arcs, Disks, Floats, Ints
 
 
-def ring_coordinates(disks: Disks, arcs: Arcs, sides: int) -> list[Floats]:
-    """Chain arcs end to start into closed rings; each ring's vertices, first repeated last."""
+@dataclass(frozen=True)
+class Rings:
+    """Closed rings as one array of vertices (not repeated at the end) and the ring of each vertex."""
+
+    coords: Floats
+    ring: Ints
+
+
+def ring_coordinates(disks: Disks, arcs: Arcs, sides: int) -> Rings:
+    """Chain arcs end to start into closed rings, each sampled at most 2π/`sides` apart, in one pass."""
     if len(arcs.circle) == 0:
-        return []
-    chains = cycles(successors(arcs))
-    order = np.concatenate(chains)
+        return Rings(np.empty((0, 2)), np.empty(0, dtype=np.int64))
+    cycle, position = cycles(successors(arcs))
+    order = np.lexsort((position, cycle))
     pieces = np.ceil((arcs.end - arcs.start) / (2.0 * np.pi / sides)).astype(np.int64)
-    coords = sample(disks, arcs, order, pieces)
-    sizes = np.array([pieces[chain].sum() for chain in chains])
-    return [np.vstack([ring, ring[:1]]) for ring in np.split(coords, np.cumsum(sizes)[:-1])]
+    return Rings(sample(disks, arcs, order, pieces), np.repeat(cycle[order], pieces[order]))
 
 
-def cycles(successor: Ints) -> list[Ints]:
-    """Split the successor permutation into its cycles, each starting at its lowest arc."""
-    seen = np.zeros(len(successor), dtype=bool)
-    chains = []
-    for first in range(len(successor)):
-        if seen[first]:
-            continue
-        chain = []
-        arc = first
-        while not seen[arc]:
-            seen[arc] = True
-            chain.append(arc)
-            arc = successor[arc]
-        chains.append(np.array(chain, dtype=np.int64))
-    return chains
+def cycles(successor: Ints) -> tuple[Ints, Ints]:
+    """The cycles of a permutation: each element's cycle (numbered by its lowest element, in order) and its
+    position in that cycle counted from the lowest element.
+
+    Vectorised list ranking (pointer jumping): log₂ of the longest cycle numpy passes instead of a Python
+    step per arc (a province has millions of arcs).
+    """
+    n = len(successor)
+    lowest = np.arange(n)
+    jump = successor.copy()
+    for _ in range(max(1, int(np.ceil(np.log2(max(n, 2)))) + 1)):
+        lowest = np.minimum(lowest, lowest[jump])
+        jump = jump[jump]
+    # Cut each cycle before its lowest element: the chain then ends there and ranks count steps to the end.
+    nxt = np.where(successor == lowest, np.arange(n), successor)
+    rank = (nxt != np.arange(n)).astype(np.int64)
+    while True:
+        moved = nxt[nxt]
+        if np.array_equal(moved, nxt):
+            break
+        rank = rank + rank[nxt] * (nxt != moved)
+        nxt = moved
+    length = np.bincount(lowest, minlength=n)[lowest]
+    _, cycle = np.unique(lowest, return_inverse=True)
+    return cycle.astype(np.int64), (length - 1 - rank) % length
 
 
 def successors(arcs: Arcs) -> Ints:
     """For each arc, the arc that starts where it ends: the nearest start point, a few nanometres away at most."""
-    starts = shapely.points(arcs.start_xy)
-    ends = shapely.points(arcs.end_xy)
-    end_index, start_index = shapely.STRtree(starts).query_nearest(ends, all_matches=False)
-    successor = np.arange(len(arcs.circle))
-    successor[end_index] = start_index
-    return successor
+    _, start_index = cKDTree(arcs.start_xy).query(arcs.end_xy, k=1)
+    return np.asarray(start_index, dtype=np.int64)
 
 
 def sample(disks: Disks, arcs: Arcs, order: Ints, pieces: Ints) -> Floats:
@@ -63,13 +78,14 @@ def sample(disks: Disks, arcs: Arcs, order: Ints, pieces: Ints) -> Floats:
     return coords
 
 
-def rings_to_polygons(rings: list[Floats], origin: Floats) -> BaseGeometry:
+def rings_to_polygons(rings: Rings, origin: Floats) -> BaseGeometry:
     """Counter-clockwise rings are outlines, clockwise ones holes, each in the smallest outline around it."""
-    rings = [r + origin for r in rings if len(r) >= 4]
-    if not rings:
+    sizes = np.bincount(rings.ring)
+    keep = (sizes >= 3)[rings.ring]  # three distinct vertices; shapely closes each ring
+    if not keep.any():
         return shapely.MultiPolygon()
-    sizes = np.array([len(r) for r in rings])
-    ring_shapes = shapely.linearrings(np.concatenate(rings), indices=np.repeat(np.arange(len(rings)), sizes))
+    _, index = np.unique(rings.ring[keep], return_inverse=True)
+    ring_shapes = shapely.linearrings(rings.coords[keep] + origin, indices=index)
     ccw = shapely.is_ccw(ring_shapes)
     shells, holes = ring_shapes[ccw], ring_shapes[~ccw]
     owner = hole_owners(shapely.polygons(shells), holes)
@@ -79,11 +95,23 @@ def rings_to_polygons(rings: list[Floats], origin: Floats) -> BaseGeometry:
     every = np.r_[shells, holes][order][kept]
     polygon_of = np.r_[np.arange(len(shells)), owner][order][kept]
     polygons = shapely.polygons(every, indices=polygon_of)
-    # Sampling can make a chord of one circle cross its neighbour's where they meet nearly tangent.
-    broken = ~shapely.is_valid(polygons)
+    broken = _maybe_invalid(polygons)
     polygons[broken] = shapely.make_valid(polygons[broken])
     parts = shapely.get_parts(polygons)
     return shapely.multipolygons(parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON])
+
+
+def _maybe_invalid(polygons: NDArray[np.object_]) -> NDArray[np.bool_]:
+    """Polygons whose rings cross or touch, which only near-tangent circles make (a chord of one circle then
+    crosses its neighbour's): the others are valid by construction, holes being placed in their shells.
+
+    A test of the rings' simplicity, 20 times faster than shapely.is_valid on a province's reach (0.4 s against
+    8 s for 1.4 million vertices); a touch it reports on a valid polygon only costs a needless repair.
+    """
+    rings, polygon = shapely.get_rings(polygons, return_index=True)
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    lines = shapely.linestrings(coords, indices=ring)
+    return ~shapely.is_simple(shapely.multilinestrings(lines, indices=polygon))
 
 
 def hole_owners(shells: NDArray[np.object_], holes: NDArray[np.object_]) -> Ints:
@@ -91,7 +119,9 @@ def hole_owners(shells: NDArray[np.object_], holes: NDArray[np.object_]) -> Ints
     owner = np.full(len(holes), -1, dtype=np.int64)
     if len(holes) == 0 or len(shells) == 0:
         return owner
-    probe, shell = shapely.STRtree(shells).query(shapely.get_point(holes, 0), predicate="within")
+    # Each shell is the query, so shapely prepares it once for all the holes it may hold: asked the other
+    # way round, a shell with 100,000 holes would be tested unprepared for every one of them.
+    shell, probe = shapely.STRtree(shapely.get_point(holes, 0)).query(shells, predicate="contains")
     by_area = np.lexsort((shapely.area(shells)[shell], probe))
     probe, shell = probe[by_area], shell[by_area]
     first = np.r_[True, probe[1:] != probe[:-1]]
