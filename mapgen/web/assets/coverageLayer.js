@@ -1,14 +1,15 @@
 /* The coverage layer: counties coloured by their covered share (with their figures as tooltips), the service
    area, the service area of the stations open at a time of day (--at), the cross-covered area and the gaps; the
    county table; zooming to a county.
-   Needs: i18n, packing, shapes, areaLayer, colors, dom, format, sheet, lifecycle, overlays, countyTable.
+   Needs: i18n, packing, areaLayer, countyLayer, colors, dom, format, sheet, lifecycle, overlays, countyTable.
    Provides: create(data) -> an L.Layer (data: {counties, table, service, cross, gaps, radiusM, minutes,
-   speedKmh, focusAdcode, lang; with --at also openArea: {at, shape}}), with showTable(), zoomToCounty(adcode),
-   counties and legendRows(). */
+   speedKmh, focusAdcode, lang; with --at also openArea: {at, shape}; with --network also reach: 'network', bandM
+   and attribution, the service area then being the band of reached streets}), with showTable(),
+   zoomToCounty(adcode), counties and legendRows(). */
 L.mapgen.define('coverageLayer',
-  ['i18n', 'packing', 'shapes', 'areaLayer', 'colors', 'dom', 'format', 'sheet', 'lifecycle', 'overlays',
+  ['i18n', 'packing', 'areaLayer', 'countyLayer', 'colors', 'dom', 'format', 'sheet', 'lifecycle', 'overlays',
     'countyTable'],
-  function (i18n, packing, shapes, AreaLayer, colors, dom, format, sheets, lifecycle, overlays, countyTable) {
+  function (i18n, packing, AreaLayer, CountyLayer, colors, dom, format, sheets, lifecycle, overlays, countyTable) {
     'use strict';
 
     var COLORS = colors.COLORS;
@@ -17,9 +18,10 @@ L.mapgen.define('coverageLayer',
       initialize: function (data) {
         var self = this;
         this.data = data;
+        // Streets from OpenStreetMap (--network): their licence is credited while the layer is on the map.
+        if (data.attribution) L.setOptions(this, { attribution: data.attribution });
         this.t = i18n.translator(data.lang);
         this.counties = data.counties;
-        this.countyLayers = new Map();
         this.parts = [];
         this.table = new countyTable.CountyTable(data, this.t, function (adcode) { self.zoomToCounty(adcode); },
           function () { self.showTable(); });
@@ -48,15 +50,21 @@ L.mapgen.define('coverageLayer',
         var t = this.t;
         var d = this.data;
         var renderer = L.canvas({ padding: 0.3 });
-        var counties = this.countiesLayer(map, renderer);
-        var service = d.service ? new AreaLayer(d.service, { color: COLORS.service, fillOpacity: 0.18 }) : null;
-        var cross = d.cross ? new AreaLayer(d.cross, { color: COLORS.cross, fillOpacity: 0.3 }) : null;
+        var counties = this.countiesLayer(map);
+        // A band of streets (--network) is filled only: it is made in tiles whose parts meet along hairline
+        // seams, which an outline would draw.
+        var edge = d.reach === 'network' ? { opacity: 0 } : {};
+        var service = d.service ? new AreaLayer(d.service, L.extend({ color: COLORS.service, fillOpacity: 0.18 }, edge))
+          : null;
+        var cross = d.cross ? new AreaLayer(d.cross, L.extend({ color: COLORS.cross, fillOpacity: 0.3 }, edge)) : null;
         var open = d.openArea ? new AreaLayer(d.openArea.shape, { color: COLORS.open, fillOpacity: 0.12, opacity: 0.9 })
           : null;
         var gaps = this.gapsLayer(renderer);
         var radius = t('metres', { n: Math.round(d.radiusM) });
+        var serviceLabel = d.reach === 'network' ? t('networkArea', { min: d.minutes })
+          : t('serviceArea') + ' (' + radius + ')';
         var parts = [
-          [counties, t('countyLayer'), true], [service, t('serviceArea') + ' (' + radius + ')', true],
+          [counties, t('countyLayer'), true], [service, serviceLabel, true],
           [open, d.openArea && this.openLabel(), false],
           [cross, t('crossArea'), false], [gaps, d.gaps && t(d.gaps.kind === 'points' ? 'gapPoints' : 'gaps'), false],
         ];
@@ -69,30 +77,27 @@ L.mapgen.define('coverageLayer',
         });
       },
 
-      /** One polygon per county, filled by the covered share, with its figures as a tooltip. */
-      countiesLayer: function (map, renderer) {
+      /** The counties on one canvas, filled by the covered share, with their figures as tooltips. */
+      countiesLayer: function (map) {
         var self = this;
         if (!this.counties.length) return null;
         var rows = new Map(this.data.table.map(function (r) { return [r.adcode, r]; }));
-        var group = L.featureGroup();
-        this.counties.forEach(function (county) {
-          var row = rows.get(county.adcode);
-          var polygon = L.polygon(shapes.decodeShape(county.shape), {
-            renderer: renderer, color: '#555555', weight: 1, opacity: 0.7, fillOpacity: 0.35,
-            fillColor: colors.coveredColor(row ? row.covered_pct : null),
-          });
-          polygon.bindTooltip(function () { return countyTable.countyTip(self.t, row, county); }, { sticky: true });
-          self.countyLayers.set(county.adcode, polygon);
-          group.addLayer(polygon);
+        var layer = new CountyLayer(this.counties, {
+          fill: function (county) {
+            var row = rows.get(county.adcode);
+            return colors.coveredColor(row ? row.covered_pct : null);
+          },
+          tip: function (county) { return countyTable.countyTip(self.t, rows.get(county.adcode), county); },
         });
+        this.countyCanvas = layer;
         // Strong colours for the overview, faint ones once streets matter (zoomed in).
         this.fade = function () {
           var zoom = map.getZoom();
-          group.setStyle({ fillOpacity: zoom <= 9 ? 0.5 : zoom <= 11 ? 0.25 : 0.06 });
+          layer.setFillOpacity(zoom <= 9 ? 0.5 : zoom <= 11 ? 0.25 : 0.06);
         };
         map.on('zoomend', this.fade);
         this.fade();
-        return group;
+        return layer;
       },
 
       /** Uncovered areas per county, or uncovered demand points. */
@@ -128,11 +133,11 @@ L.mapgen.define('coverageLayer',
 
       /** Fit the map to one county. */
       zoomToCounty: function (adcode) {
-        var layer = this.countyLayers.get(adcode);
-        if (!layer) return;
+        var bounds = this.countyCanvas ? this.countyCanvas.bounds(adcode) : null;
+        if (!bounds) return;
         if (dom.isPhone()) this.sheet.hide();
         var inset = this.sheet.insets();
-        this._map.fitBounds(layer.getBounds(), { paddingTopLeft: [inset.left + 10, inset.top + 10] });
+        this._map.fitBounds(bounds, { paddingTopLeft: [inset.left + 10, inset.top + 10] });
       },
 
       /** The name of the open stations' service area: 'HH:MM 开放站点服务范围'. */
@@ -145,7 +150,8 @@ L.mapgen.define('coverageLayer',
       legendRows: function () {
         var t = this.t;
         var d = this.data;
-        var rows = [['mg-sw-service', t('serviceLegend', { r: Math.round(d.radiusM), min: d.minutes, speed: d.speedKmh })]];
+        var figures = { r: Math.round(d.radiusM), min: d.minutes, speed: d.speedKmh, band: d.bandM };
+        var rows = [['mg-sw-service', t(d.reach === 'network' ? 'networkLegend' : 'serviceLegend', figures)]];
         if (d.openArea) rows.push(['mg-sw-open', this.openLabel()]);
         if (d.cross) rows.push(['mg-sw-cross', t('crossArea') + ': ' + t('crossLegend')]);
         if (d.gaps) {

@@ -1,5 +1,5 @@
 /* Web Mercator in [0, 1] units, as Leaflet's EPSG:3857 projects: what the canvas layers precompute per point.
-   Needs: nothing. Provides: x(lon), y(lat). */
+   Needs: nothing. Provides: x(lon), y(lat), and back: lon(x), lat(y). */
 L.mapgen.define('mercator', [], function () {
   'use strict';
 
@@ -14,5 +14,15 @@ L.mapgen.define('mercator', [], function () {
     return 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   }
 
-  return { x: x, y: y };
+  /** The longitude of a Web Mercator x in [0, 1]. */
+  function lon(mx) {
+    return (mx - 0.5) * 360;
+  }
+
+  /** The latitude of a Web Mercator y in [0, 1]. */
+  function lat(my) {
+    return Math.atan(Math.sinh((0.5 - my) * 2 * Math.PI)) * 180 / Math.PI;
+  }
+
+  return { x: x, y: y, lon: lon, lat: lat };
 });

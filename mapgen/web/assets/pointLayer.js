@@ -105,14 +105,15 @@ L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors
         items[k].x /= items[k].count;
         items[k].y /= items[k].count;
       }
-      return items;
+      // Twice: a merged disc grows and may then touch another.
+      return separate(separate(items, symbolSize(view.zoom)), symbolSize(view.zoom));
     },
 
     /** Draw the items: single symbols first, clusters (with their counts) on top. */
     paint: function (items, zoom) {
       var ctx = this._ctx;
       var color = this.office ? colors.COLORS.office : colors.COLORS.station;
-      var size = zoom >= 15 ? 8 : zoom >= 12 ? 6.5 : zoom >= 9 ? 5 : 3.5;
+      var size = symbolSize(zoom);
       ctx.lineWidth = size > 4 ? 2 : 1;
       ctx.strokeStyle = colors.COLORS.stroke;
       ctx.fillStyle = color;
@@ -144,7 +145,7 @@ L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors
 
     /** A cluster: a disc sized by the log of its count, with the count written in it. */
     cluster: function (ctx, item, color) {
-      var r = Math.min(24, 10 + 3 * Math.log(item.count));
+      var r = clusterRadius(item.count);
       ctx.beginPath();
       ctx.arc(item.x, item.y, r, 0, 2 * Math.PI);
       ctx.globalAlpha = 0.9;
@@ -168,7 +169,7 @@ L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors
       var bestD = Infinity;
       for (var k = 0; k < this.drawn.length; k++) {
         var item = this.drawn[k];
-        var reach = item.count > 1 ? Math.min(24, 10 + 3 * Math.log(item.count)) + 4 : tolerance;
+        var reach = item.count > 1 ? clusterRadius(item.count) + 4 : tolerance;
         var d = Math.hypot(item.x - p.x, item.y - p.y);
         if (d <= reach && d < bestD) {
           best = item;
@@ -178,6 +179,60 @@ L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors
       return best && { i: best.i, count: best.count, latlng: this._map.layerPointToLatLng([best.x, best.y]) };
     },
   });
+
+  /** A station symbol's radius in pixels at a zoom level. */
+  function symbolSize(zoom) {
+    return zoom >= 15 ? 8 : zoom >= 12 ? 6.5 : zoom >= 9 ? 5 : 3.5;
+  }
+
+  /** A cluster disc's radius in pixels: grows with the log of its count. */
+  function clusterRadius(count) {
+    return Math.min(24, 10 + 3 * Math.log(count));
+  }
+
+  /** Merge items whose discs would overlap into the larger one (weighted centre, counts added), so that no
+      count is hidden under a neighbour's disc: grid cells are 48 px but their points' centres can lie a few
+      pixels apart across a cell edge. Largest first, so big clusters absorb their small neighbours. */
+  function separate(items, size) {
+    var radius = function (item) { return item.count > 1 ? clusterRadius(item.count) : size; };
+    var order = items.map(function (item, k) { return k; });
+    order.sort(function (a, b) { return items[b].count - items[a].count || a - b; });
+    var kept = [];
+    var cells = new Map();
+    var cellOf = function (x, y) { return Math.floor(x / CLUSTER_CELL_PX) * 1048576 + Math.floor(y / CLUSTER_CELL_PX); };
+    for (var o = 0; o < order.length; o++) {
+      var item = items[order[o]];
+      var into = overlapping(item);
+      if (!into) {
+        kept.push(item);
+        var key = cellOf(item.x, item.y);
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(item);
+        continue;
+      }
+      var total = into.count + item.count;
+      into.x = (into.x * into.count + item.x * item.count) / total;
+      into.y = (into.y * into.count + item.y * item.count) / total;
+      into.count = total;
+    }
+    return kept;
+
+    /** A kept item within two cells whose disc this item's would touch, or null. */
+    function overlapping(item) {
+      var cx = Math.floor(item.x / CLUSTER_CELL_PX);
+      var cy = Math.floor(item.y / CLUSTER_CELL_PX);
+      for (var dx = -2; dx <= 2; dx++) {
+        for (var dy = -2; dy <= 2; dy++) {
+          var near = cells.get((cx + dx) * 1048576 + (cy + dy)) || [];
+          for (var n = 0; n < near.length; n++) {
+            var other = near[n];
+            if (Math.hypot(other.x - item.x, other.y - item.y) < radius(other) + radius(item) + 2) return other;
+          }
+        }
+      }
+      return null;
+    }
+  }
 
   return { PointLayer: PointLayer, CLUSTER_UNTIL_ZOOM: CLUSTER_UNTIL_ZOOM };
 });
