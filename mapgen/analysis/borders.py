@@ -52,11 +52,13 @@ def owners(disks: Disks, polygons: list[BaseGeometry], edges: Edges) -> tuple[In
 
 def containing(points: NDArray[np.object_], polygons: list[BaseGeometry]) -> Ints:
     """The polygon each point lies in (-1: none); a point on a shared border goes to the lower one."""
-    tree = shapely.STRtree(np.array(polygons, dtype=object))
-    point_index, polygon_index = tree.query(points, predicate="intersects")
+    # The polygons are the queries, so shapely prepares each once; queried point by point, every test ran
+    # against an unprepared county outline of thousands of vertices (2 s for 186,000 points, now 0.2 s).
+    polygon_index, point_index = shapely.STRtree(points).query(np.array(polygons, dtype=object), predicate="intersects")
+    order = np.lexsort((-polygon_index, point_index))
     owner = np.full(len(points), -1, dtype=np.int64)
-    # A point on a shared border goes to the lower-numbered polygon, deterministically.
-    owner[point_index[::-1]] = polygon_index[::-1]
+    # A point on a shared border goes to the lower-numbered polygon, deterministically: written last.
+    owner[point_index[order]] = polygon_index[order]
     return owner
 
 
