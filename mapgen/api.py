@@ -37,10 +37,13 @@ def read_points(paths: Iterable[str | PathLike[str]], *, kind: str = "station",
 
 
 def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minutes: float = 15.0,
-            speed_kmh: float = 4.0, offices: pd.DataFrame | None = None, at: str | None = None) -> coverage.Coverage:
+            speed_kmh: float = 4.0, offices: pd.DataFrame | None = None, at: str | None = None,
+            network: str | PathLike[str] | None = None) -> coverage.Coverage:
     """Coverage of Hunan's counties by the stations' reach: the per-county table, service areas and gaps.
 
-    With ``at="22:00"`` the table also counts only the stations open then on a weekday (Wednesday).
+    With ``at="22:00"`` the table also counts only the stations open then on a weekday (Wednesday). With
+    ``network="hunan.osm.pbf"`` (an OpenStreetMap extract) reach is a walk along its streets, as
+    ``mapgen build --network`` computes it; ``result.off_network`` lists the points that cannot join them.
 
     Examples
     --------
@@ -54,5 +57,12 @@ def analyse(stations: pd.DataFrame, demand: pd.DataFrame | None = None, *, minut
     """
     settings = Settings(minutes=minutes, speed_kmh=speed_kmh, at=at)
     offices = offices if offices is not None else stations.iloc[:0]
-    return coverage.analyse(stations, offices, demand, geography.load_counties(), settings,
-                            open_at_minute=settings.at_minute)
+    counties = geography.load_counties()
+    streets = None
+    if network is not None:
+        from mapgen.network import area  # osmium only when asked for
+
+        streets = area.load(Path(network), counties, settings.radius_m)
+        area.check_covers(streets, stations)
+    return coverage.analyse(stations, offices, demand, counties, settings, open_at_minute=settings.at_minute,
+                            network=streets)

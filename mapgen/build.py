@@ -138,8 +138,17 @@ def data_date(reads: dict[str, ReadResult]) -> str:
 def _analyse(reads: dict[str, ReadResult], settings: Settings) -> Coverage:
     demand = reads["demand"].points if "demand" in reads else None
     counties = geography.load_counties()
+    network = None
+    if settings.network is not None:
+        from mapgen.network import area  # osmium is imported only for --network
+
+        # The counties in play: the one a county map is about, else all; streets around them are read.
+        county = geography.find_county(settings.county) if settings.county else None
+        in_play = counties if county is None else counties[counties["adcode"] == county]
+        network = area.load(settings.network, in_play, settings.radius_m)
+        area.check_covers(network, reads["station"].points)
     return analyse(reads["station"].points, reads["office"].points, demand, counties, settings,
-                   open_at_minute=settings.at_minute)
+                   open_at_minute=settings.at_minute, network=network)
 
 
 def _suggest(reads: dict[str, ReadResult], settings: Settings, county: str | None) -> Suggestions:
@@ -164,6 +173,8 @@ def _write(result: BuildResult, settings: Settings, county: str | None, sample: 
         "rejects.csv": formats.rejects_csv([r for read in result.reads.values() for r in read.rejects]),
         "gaps.geojson": formats.geojson_text(formats.frame_features(result.coverage.gaps)),
     }
+    if result.coverage.off_network is not None:
+        files["off_network.csv"] = formats.off_network_csv(result.coverage.off_network)
     if settings.each_county:
         job = CountyJob(points, result.coverage, settings, sample, data_date(result.reads))
         with Progress(len(result.coverage.counties), quiet=quiet) as counties:

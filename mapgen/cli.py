@@ -68,6 +68,9 @@ def _build_parser(build: argparse.ArgumentParser) -> None:
     build.add_argument("--lang", choices=LANGS, default="zh", help="language of the map page")
     build.add_argument("--title", help="page title (default: the province's or county's love map)")
     build.add_argument("--out-dir", type=Path, default=Path("output"), help="folder the outputs are written to")
+    build.add_argument("--network", type=Path, metavar="FILE.osm.pbf",
+                       help="an OpenStreetMap extract (.osm.pbf or .osm): reach along its walkable streets "
+                            "instead of a straight-line radius")
     build.add_argument("--suggest", type=int, default=0, metavar="N",
                        help="suggest the N best places for new stations (needs --demand, except for the sample)")
     build.add_argument("--candidates", type=Path, metavar="FILE",
@@ -84,7 +87,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(crs=args.crs, minutes=args.minutes, speed_kmh=args.speed_kmh, basemap=args.basemap,
                     tianditu_key=args.tianditu_key, county=args.county, lang=args.lang, title=args.title,
                     out_dir=args.out_dir, suggest=args.suggest, at=args.at, each_county=args.each_county,
-                    base_url=args.base_url, workers=args.workers)
+                    base_url=args.base_url, workers=args.workers, network=args.network)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -100,6 +103,7 @@ def _build(args: argparse.Namespace) -> int:
     if inputs.sample:
         print("mapgen: no input given: built the bundled SAMPLE data (synthetic stations, not real ones)")
     lines = [*report.read_summary(result.reads), *report.planner_summary(result.coverage.table, settings.radius_m)]
+    lines.extend(report.network_summary(result.coverage.off_network, settings.network))
     lines.extend(report.suggestion_summary(result.suggestions))
     if settings.each_county:
         lines.append(f"counties/: {len(result.coverage.counties)} county love maps and posters, and counties/index.html"

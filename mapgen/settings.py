@@ -47,6 +47,7 @@ class Settings:
     each_county: bool = False  # one love map and poster per county, and a province page
     base_url: str | None = None  # where counties/ is published: posters carry a QR code to it
     workers: int | None = None  # processes for --each-county (None: all cores)
+    network: Path | None = None  # an OpenStreetMap extract: reach is then a walk along its streets
 
     def __post_init__(self) -> None:
         """Refuse values no build can use, naming the option and the accepted range."""

@@ -93,8 +93,13 @@ def test_signals_are_held_while_files_move(tmp_path: Path, monkeypatch: pytest.M
             os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first file moved
 
     monkeypatch.setattr(os, "replace", interrupting)
-    with pytest.raises(KeyboardInterrupt):
-        outputset.publish(out, {"a.txt": "new a", "b.txt": "new b"})
+    # Python's own Ctrl-C handling, whatever a library used by an earlier test left installed for SIGINT.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            outputset.publish(out, {"a.txt": "new a", "b.txt": "new b"})
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert snapshot(out) == {"a.txt": b"new a", "b.txt": b"new b"}  # the set completed, then Ctrl-C landed
 
 

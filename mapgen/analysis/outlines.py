@@ -32,11 +32,10 @@ def ring_coordinates(disks: Disks, arcs: Arcs, sides: int) -> Rings:
 
 
 def cycles(successor: Ints) -> tuple[Ints, Ints]:
-    """The cycles of a permutation: each element's cycle (numbered by its lowest element, in order) and its
-    position in that cycle counted from the lowest element.
+    """The cycles of a permutation: each element's cycle number and its position from the cycle's lowest element.
 
-    Vectorised list ranking (pointer jumping): log₂ of the longest cycle numpy passes instead of a Python
-    step per arc (a province has millions of arcs).
+    Cycles are numbered in the order of their lowest elements. Vectorised list ranking (pointer jumping):
+    log₂ of the longest cycle numpy passes instead of a Python step per arc (a province has millions of arcs).
     """
     n = len(successor)
     lowest = np.arange(n)
@@ -102,11 +101,12 @@ def rings_to_polygons(rings: Rings, origin: Floats) -> BaseGeometry:
 
 
 def _maybe_invalid(polygons: NDArray[np.object_]) -> NDArray[np.bool_]:
-    """Polygons whose rings cross or touch, which only near-tangent circles make (a chord of one circle then
-    crosses its neighbour's): the others are valid by construction, holes being placed in their shells.
+    """Polygons whose rings cross or touch: the only way these polygons can be invalid.
 
-    A test of the rings' simplicity, 20 times faster than shapely.is_valid on a province's reach (0.4 s against
-    8 s for 1.4 million vertices); a touch it reports on a valid polygon only costs a needless repair.
+    Only near-tangent circles make such rings (a chord of one circle then crosses its neighbour's); otherwise
+    the polygons are valid by construction, each hole placed in the smallest shell around it. A test of the
+    rings' simplicity, 20 times faster than shapely.is_valid on a province's reach (0.4 s against 8 s for 1.4
+    million vertices); a touch it reports on a valid polygon only costs a needless repair.
     """
     rings, polygon = shapely.get_rings(polygons, return_index=True)
     coords, ring = shapely.get_coordinates(rings, return_index=True)

@@ -169,6 +169,13 @@ def rejects_csv(rejects: Sequence[Reject]) -> str:
     return csv_text(REJECT_COLUMNS, ([getattr(r, c) for c in REJECT_COLUMNS] for r in rejects))
 
 
+def off_network_csv(points: pd.DataFrame) -> str:
+    """off_network.csv (with --network): the stations and demand points that cannot join the streets."""
+    rounded = points.round({"lon_wgs84": _COORD_DECIMALS, "lat_wgs84": _COORD_DECIMALS})
+    rows = rounded.astype(object).where(rounded.notna(), None).itertuples(index=False)
+    return csv_text(list(points.columns), ([_plain(v) for v in row] for row in rows))
+
+
 def suggestions_csv(sites: pd.DataFrame) -> str:
     """suggestions.csv: one row per suggested site, best first; positions to 1e-7 degree, figures to 0.01."""
     rows = _rounded_sites(sites).itertuples(index=False)

@@ -24,8 +24,8 @@ def manifest_json(reads: Mapping[str, ReadResult], settings: Settings, outputs: 
         "data": json.loads((geography.GEODATA / "sources.json").read_text("utf-8")),
         "sample": sample,
         "settings": _settings(settings),
-        "inputs": [_input(kind, Path(name), read.datums[name], reads) for kind, read in reads.items()
-                   for name in read.datums],
+        "inputs": [*(_input(kind, Path(name), read.datums[name], reads) for kind, read in reads.items()
+                     for name in read.datums), *_network(settings)],
         "outputs": sorted([*outputs, "manifest.json"]),
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -34,9 +34,19 @@ def manifest_json(reads: Mapping[str, ReadResult], settings: Settings, outputs: 
 def _settings(settings: Settings) -> dict[str, object]:
     # Where and with how many processes a build ran changes none of its bytes: left out, so the manifest is too.
     values = {key: value for key, value in asdict(settings).items() if key not in ("out_dir", "workers")}
+    values["network"] = None if settings.network is None else str(settings.network)
     values["tianditu_key"] = "(set)" if settings.tianditu_key else ""  # a key is a credential: never published
     values["radius_m"] = settings.radius_m
     return values
+
+
+def _network(settings: Settings) -> list[dict[str, object]]:
+    """The OpenStreetMap extract of --network as an input (OSM is WGS-84), or nothing without one."""
+    if settings.network is None:
+        return []
+    path = settings.network
+    return [{"kind": "network", "file": str(path), "size": path.stat().st_size, "sha256": sha256(path),
+             "datum": "wgs84", "licence": "ODbL-1.0 (© OpenStreetMap contributors)"}]
 
 
 def _input(kind: str, path: Path, crs: str, reads: Mapping[str, ReadResult]) -> dict[str, object]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mapgen.geo.geography import PROVINCE_ADCODE
 from mapgen.inputs.reading import ReadResult
+from mapgen.network import BAND_M
 
 _SHOWN_NOTICES = 20
 _SHOWN_COUNTIES = 5
@@ -41,9 +42,17 @@ def planner_summary(table: pd.DataFrame, radius_m: float) -> list[str]:
     """The province's figures and the counties most in need: lowest coverage, largest uncovered demand."""
     province = table[table["adcode"] == PROVINCE_ADCODE].iloc[0]
     counties = table[table["adcode"] != PROVINCE_ADCODE]
+    along_streets = "reach" in table and (table["reach"] == "network").any()
+    place = "Hunan"
+    if pd.isna(province["covered_pct"]) and counties["covered_pct"].notna().any():
+        # --network with --county: the streets were read for that county only, the other rows are blank.
+        counties = counties[counties["covered_pct"].notna()]
+        province, place = counties.iloc[0], str(counties.iloc[0]["county"])
     lines = [
+        f"reach: a {radius_m:,.0f} m walk along the streets from each station (streets drawn {BAND_M:.0f} m wide "
+        "each side)" if along_streets else
         f"reach: {radius_m:,.0f} m straight-line radius around each station (not a walk along roads)",
-        f"Hunan: {province['covered_pct']:.2f}% of {province['area_km2']:,.0f} km² within reach, "
+        f"{place}: {province['covered_pct']:.2f}% of {province['area_km2']:,.0f} km² within reach, "
         f"{province['cross_covered_pct']:.2f}% within reach of two or more stations",
         "lowest coverage:",
         *_rows(counties.sort_values(["covered_pct", "adcode"]).head(_SHOWN_COUNTIES),
@@ -57,6 +66,23 @@ def planner_summary(table: pd.DataFrame, radius_m: float) -> list[str]:
                            lambda r: f"{r['gap']:8,.0f} workers uncovered ({r['demand_covered_pct']:.1f}% covered)"))
     if "open_at" in table:
         lines.extend(_night_lines(province, counties))
+    return lines
+
+
+def network_summary(off_network: pd.DataFrame | None, source: object) -> list[str]:
+    """With --network: the extract, and the stations and demand points that cannot join its streets."""
+    if off_network is None:
+        return []
+    lines = [f"streets: {source} (© OpenStreetMap contributors, ODbL)"]
+    for kind, label in (("station", "stations"), ("demand", "demand points")):
+        far = off_network[off_network["kind"] == kind]
+        if len(far):
+            lines.append(f"  {len(far):,} {label} more than 500 m from every walkable way cannot use the street "
+                         "network (kept on the map; listed in off_network.csv):")
+            lines.extend(f"    {row.file} row {row.row}: {row.name} ({row.id}), nearest street node "
+                         f"{row.nearest_node_m:,.0f} m" for row in far.head(_SHOWN_COUNTIES).itertuples(index=False))
+    if len(off_network) == 0:
+        lines.append("  every station and demand point joins the street network")
     return lines
 
 

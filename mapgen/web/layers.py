@@ -7,13 +7,17 @@ from typing import Any
 import pandas as pd
 from folium.map import Layer
 
+from mapgen.network import BAND_M
 from mapgen.settings import Datum, Lang
 from mapgen.web import areas
 from mapgen.web.assets import MapgenAssetsMixin, Template
 from mapgen.web.stations import station_columns, station_table
 
 _DATUMS = ("wgs84", "gcj02")
+# The service area along streets is drawn from OpenStreetMap data, whose licence asks for this credit.
+OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors (ODbL)"
 _LANGS = ("zh", "en")
+_REACHES = ("radius", "network")
 
 
 def _check_choice(argument: str, value: str, allowed: tuple[str, ...]) -> None:
@@ -63,6 +67,9 @@ class StationLayer(_MapgenLayer):
         The language of the details and lists.
     speed_kmh : float, default 4.0
         Walking speed for the walking minutes shown with distances.
+    reach : {"radius", "network"}, default "radius"
+        How the coverage was computed. With "network" (service areas along streets) the data carries
+        ``reach: "network"``, so that the nearest-station list, which stays straight-line, says so (直线距离).
     name : str, default None
         The layer's name in a folium LayerControl.
 
@@ -86,16 +93,20 @@ class StationLayer(_MapgenLayer):
         datum: Datum = "wgs84",
         lang: Lang = "zh",
         speed_kmh: float = 4.0,
+        reach: str = "radius",
         name: str | None = None,
     ) -> None:
         """Pack the stations for the page, in the map's datum."""
         super().__init__(datum=datum, lang=lang, name=name)
-        self.data = {
+        _check_choice("reach", reach, _REACHES)
+        self.data: dict[str, Any] = {
             "datum": datum,
             "lang": lang,
             "speedKmh": speed_kmh,
             "stations": station_columns(station_table(stations), datum),
         }
+        if reach == "network":  # only then: other pages stay as they were, byte for byte
+            self.data["reach"] = "network"
 
 
 class CoverageLayer(_MapgenLayer):
@@ -109,7 +120,9 @@ class CoverageLayer(_MapgenLayer):
     result : mapgen.analysis.coverage.Coverage
         The analysis: ``table``, ``counties`` (GCJ-02 polygons), ``service_area``, ``cross_area``, ``gaps``;
         optionally ``open_service_area`` (WGS-84), the reach of the stations open at ``open_at_minute``,
-        drawn as a further overlay (off at start). The table's ``priority``, ``suggested_sites``,
+        drawn as a further overlay (off at start). With ``reach == "network"`` (``--network``) the service
+        area is the band of reached streets, labelled as a walk along streets, and the layer credits
+        OpenStreetMap (ODbL) in the map's attribution. The table's ``priority``, ``suggested_sites``,
         ``suggested_newly_covered`` and ``open_covered_pct`` columns, when present, show in the county
         table, sorted by priority.
     datum : {"wgs84", "gcj02"}, default "wgs84"
@@ -166,3 +179,5 @@ class CoverageLayer(_MapgenLayer):
         open_area = areas.open_area(result, datum)
         if open_area is not None:  # only with --at: other pages stay as they were, byte for byte
             self.data["openArea"] = open_area
+        if getattr(result, "reach", "radius") == "network":  # only with --network, likewise
+            self.data.update(reach="network", bandM=BAND_M, attribution=OSM_ATTRIBUTION)

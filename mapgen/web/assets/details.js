@@ -2,7 +2,7 @@
    facility icons, navigate) and a station's details (back to the list, kind, open state, actions: navigate, call,
    copy the address, report wrong information; address, hours, facilities, note).
    Needs: dom, format, phones, travel, facilityIcons, copyText, feedback.
-   Provides: Details(store, t, lang) with .item(i, metres, rank, onOpen, state), .nodes(i, opts) and
+   Provides: Details(store, t, lang, reach) with .item(i, metres, rank, onOpen, state), .nodes(i, opts) and
    .labelFacility(node, name). */
 L.mapgen.define('details', ['dom', 'format', 'phones', 'travel', 'facilityIcons', 'copyText', 'feedback'],
   function (dom, format, phones, travel, icons, copyText, feedback) {
@@ -11,10 +11,12 @@ L.mapgen.define('details', ['dom', 'format', 'phones', 'travel', 'facilityIcons'
     var el = dom.el;
 
     /** Station text for one store, in one language. */
-    function Details(store, t, lang) {
+    function Details(store, t, lang, reach) {
       this.store = store;
       this.t = t;
       this.lang = lang;
+      // With service areas along streets (--network) the list's distances, straight lines, must say so.
+      this.straight = reach === 'network' ? t('straightLine') + ' ' : '';
     }
 
     /** How to get there from a straight-line distance: walking minutes when near, a hint to ride when farther. */
@@ -42,7 +44,8 @@ L.mapgen.define('details', ['dom', 'format', 'phones', 'travel', 'facilityIcons'
       main.appendChild(el('span', 'mg-item-name', (rank ? rank + '. ' : '') + store.cols.name[i]));
       var line = el('span', 'mg-item-line');
       if (metres !== undefined) {
-        line.append(el('span', 'mg-item-dist', format.distance(t, metres)), el('span', 'mg-item-go', this.goThere(metres)));
+        line.append(el('span', 'mg-item-dist', this.straight + format.distance(t, metres)),
+          el('span', 'mg-item-go', this.goThere(metres)));
       } else {
         line.appendChild(el('span', 'mg-item-where', [store.cols.address[i], store.cols.areas[store.cols.area[i]][1]]
           .filter(Boolean).join(' · ')));

@@ -92,7 +92,6 @@ L.mapgen.define('i18n', [], function () {
       crossLegend: '两个以上站点的服务范围重叠',
       networkArea: '沿道路步行 {min} 分钟',
       networkLegend: '沿道路步行 {min} 分钟：从站点沿可步行的街道走 {r} 米（{speed} 公里/小时）能到的街道，两侧各 {band} 米',
-      straightLine: '直线距离',
       gapsLegend: '站点服务范围以外的区域',
       gapPointsLegend: '不在任何站点服务范围内的需求点',
       coveredLegend: '区县面积被服务范围覆盖的比例',
@@ -252,7 +251,6 @@ L.mapgen.define('i18n', [], function () {
       networkArea: '{min}-minute walk along streets',
       networkLegend: '{min}-minute walk along streets: the streets within {r} m\u2019s walk of a station ({speed} km/h), ' +
         '{band} m each side',
-      straightLine: 'straight-line distance',
       gapsLegend: 'Outside every station\u2019s service area',
       gapPointsLegend: 'Demand points outside every service area',
       coveredLegend: 'Share of the county\u2019s area within a service area',

@@ -48,7 +48,7 @@ L.mapgen.define('stationLayer',
         this.datum = data.datum;
         this.t = i18n.translator(data.lang);
         this.store = new stores.StationStore(data.stations, data.datum, data.speedKmh);
-        this.details = new details.Details(this.store, this.t, data.lang);
+        this.details = new details.Details(this.store, this.t, data.lang, data.reach);
         this.filters = quickFilters.NONE();
         this.accept = null;
         this.list = null; // the nearest list shown last: {lat, lon, fromGps, lastPlace, count}
