@@ -22,13 +22,16 @@ _STAGE = re.compile(r"(\w+) ([\d.]+) s")
 
 @dataclass(frozen=True)
 class Run:
-    """One finished (or killed) child process: wall seconds, peak resident memory in MB (1e6 bytes), output."""
+    """One finished (or killed) child process: wall and CPU seconds, peak resident memory in MB (1e6 bytes),
+    output, and the machine's 1-minute load average as it ended (this child included)."""
 
     seconds: float
     peak_mb: float
     output: str
     returncode: int
     timed_out: bool
+    cpu_s: float = 0.0
+    load: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -37,7 +40,8 @@ class Run:
 
 
 def run(command: list[str], *, limit_s: float, cwd: Path = ROOT) -> Run:
-    """Run `command`, killing it after `limit_s` seconds; peak RSS comes from wait4() for this child only."""
+    """Run `command`, killing it after `limit_s` seconds; peak RSS and CPU time come from wait4() for this
+    child only, so CPU time (user + system) stays comparable when other jobs load the machine."""
     killed = threading.Event()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -52,7 +56,8 @@ def run(command: list[str], *, limit_s: float, cwd: Path = ROOT) -> Run:
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
         out.seek(0)
         text = out.read().decode("utf-8", "replace")
-    return Run(seconds, usage.ru_maxrss * 1024 / 1e6, text, process.returncode, killed.is_set())
+    return Run(seconds, usage.ru_maxrss * 1024 / 1e6, text, process.returncode, killed.is_set(),
+               usage.ru_utime + usage.ru_stime, os.getloadavg()[0])
 
 
 def stage_times(output: str) -> dict[str, float]:

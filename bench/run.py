@@ -1,6 +1,7 @@
 """Benchmark mapgen build and its map page against targets and a naive folium map; write bench/RESULTS.md.
 
-Usage: python bench/run.py [--sizes 4000 20000 186000] [--runs 3] [--quick] [--no-baseline] [--out bench/RESULTS.md]
+Usage: python bench/run.py [--sizes 4000 20000 186000] [--distributions clustered spread mixed] [--runs 3]
+       [--max-runs 5] [--quick] [--no-baseline] [--out bench/RESULTS.md]
 See bench/README.md for what is measured and how.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import competitor
 import measure
 import numpy as np
 import results
@@ -41,29 +43,39 @@ class Plan:
     """What one benchmark run does."""
 
     sizes: tuple[int, ...]
+    distributions: tuple[str, ...]
     runs: int
+    max_runs: int
     large_runs: int
     demand: int
     baseline_max: int
+    baseline_runs: int
     limit_s: float
     profile: bool
     work: Path
     out: Path
 
-    def runs_for(self, size: int) -> int:
-        """Runs at a size: fewer above 100,000 stations when --large-runs says so."""
-        return self.large_runs if size > 100_000 else self.runs
+    def runs_for(self, size: int) -> tuple[int, int]:
+        """Least and most runs at a size: fewer above 100,000 stations when --large-runs says so."""
+        least = self.large_runs if size > 100_000 else self.runs
+        return least, max(least, self.max_runs if size <= 100_000 else least)
 
 
 def parse(argv: list[str] | None) -> Plan:
     """The command line as a Plan."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="numbers of stations")
-    parser.add_argument("--runs", type=int, default=3, help="runs per size (medians are reported)")
+    parser.add_argument("--distributions", nargs="+", default=list(synthetic.DISTRIBUTIONS),
+                        choices=synthetic.DISTRIBUTIONS, help="how the stations lie")
+    parser.add_argument("--runs", type=int, default=3, help="least runs per size (medians are reported)")
+    parser.add_argument("--max-runs", type=int, default=5,
+                        help="most runs per size: runs go on until the median build time moves < 5%%")
     parser.add_argument("--large-runs", type=int, help="runs above 100,000 stations (default: --runs)")
     parser.add_argument("--quick", action="store_true", help="1,000 stations, 1 run, small baseline, temp file")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive folium map")
     parser.add_argument("--baseline-max", type=int, default=20000, help="largest size the baseline is run at")
+    parser.add_argument("--baseline-runs", type=int, default=1,
+                        help="runs of the naive map per size (it takes minutes at 20,000 stations)")
     parser.add_argument("--demand", type=int, default=5000, help="number of demand points")
     parser.add_argument("--limit", type=float, default=STEP_LIMIT_S, help="seconds allowed per step")
     parser.add_argument("--no-profile", action="store_true", help="do not profile missed targets")
@@ -71,11 +83,14 @@ def parse(argv: list[str] | None) -> Plan:
     parser.add_argument("--out", type=Path, help="results file (default bench/RESULTS.md; a temp file if --quick)")
     args = parser.parse_args(argv)
     if args.quick:
-        return Plan((QUICK_SIZE,), 1, 1, QUICK_SIZE, 0 if args.no_baseline else QUICK_SIZE, args.limit, False,
-                    args.work, args.out or _temp_results())  # fmt: skip
-    return Plan(tuple(args.sizes), args.runs, args.large_runs or args.runs, args.demand,
-                0 if args.no_baseline else args.baseline_max, args.limit, not args.no_profile, args.work,
-                args.out or BENCH / "RESULTS.md")  # fmt: skip
+        distributions = ("mixed",) if args.distributions == list(synthetic.DISTRIBUTIONS) else args.distributions
+        return Plan((QUICK_SIZE,), tuple(distributions), 1, 1, 1, QUICK_SIZE,
+                    0 if args.no_baseline else QUICK_SIZE, 1, args.limit, False, args.work,
+                    args.out or _temp_results())  # fmt: skip
+    return Plan(tuple(args.sizes), tuple(args.distributions), args.runs, args.max_runs, args.large_runs or args.runs,
+                args.demand, 0 if args.no_baseline else args.baseline_max, args.baseline_runs, args.limit,
+                not args.no_profile,
+                args.work, args.out or BENCH / "RESULTS.md")  # fmt: skip
 
 
 def _temp_results() -> Path:
@@ -98,7 +113,8 @@ def mapgen_run(browser: Browser, stations: Path, demand: Path, out_dir: Path, qu
         msg = f"mapgen build failed (exit {build.returncode}, timed out: {build.timed_out}):\n{build.output[-2000:]}"
         raise RuntimeError(msg)
     html = out_dir / "index.html"
-    figures = {"build_s": build.seconds, "peak_mb": build.peak_mb, "html_mb": html.stat().st_size / 1e6}
+    figures = {"build_s": build.seconds, "cpu_s": build.cpu_s, "load": build.load, "peak_mb": build.peak_mb,
+               "html_mb": html.stat().st_size / 1e6}
     figures |= {f"{stage}_s": seconds for stage, seconds in measure.stage_times(build.output).items()}
     return figures | browser.mapgen_page(html, queries, limit_s=limit_s)
 
@@ -125,26 +141,43 @@ def naive_run(browser: Browser, stations: Path, size: int, html: Path, limit_s: 
     return figures | {f"naive_{key}": value for key, value in page.items()}
 
 
-def bench_size(browser: Browser, plan: Plan, size: int, demand: Path, queries: np.ndarray,
+def bench_size(browser: Browser, plan: Plan, size: int, distribution: str, demand: Path, queries: np.ndarray,
                baseline: dict[str, str]) -> SizeResult:  # fmt: skip
-    """All runs at one size; `baseline['stopped']` is set once the baseline has stopped."""
-    stations = synthetic.stations_file(plan.work, size)
-    result = SizeResult(size)
-    out = plan.work / f"out_{size}"
-    for k in range(plan.runs_for(size)):
+    """All runs at one size and distribution; `baseline['stopped']` is set once the baseline has stopped.
+
+    The naive map runs on the first distribution only (clustered by default): one folium marker per station
+    costs the same wherever the stations lie.
+    """
+    stations = synthetic.stations_file(plan.work, size, distribution=distribution)
+    result = SizeResult(size, distribution)
+    out = plan.work / f"out_{distribution}_{size}"
+    least, most = plan.runs_for(size)
+    while len(result.runs) < most and (len(result.runs) < least or not result.stable()[0]):
+        k = len(result.runs)
         result.runs.append(mapgen_run(browser, stations, demand, out / "mapgen", queries, plan.limit_s))
-        log(f"[{size:,} run {k + 1}] mapgen: " + _brief(result.runs[-1]))
-        if size > plan.baseline_max or "stopped" in baseline:
+        result.runs[-1] |= best_run(browser, stations, out, plan.limit_s, result)
+        log(f"[{result.label} run {k + 1}] mapgen: " + _brief(result.runs[-1]))
+        if size > plan.baseline_max or "stopped" in baseline or distribution != plan.distributions[0] \
+                or k >= plan.baseline_runs:
             continue
         try:
             result.naive_runs.append(naive_run(browser, stations, size, out / "naive.html", plan.limit_s))
-            log(f"[{size:,} run {k + 1}] naive: " + _brief(result.naive_runs[-1]))
+            log(f"[{result.label} run {k + 1}] naive: " + _brief(result.naive_runs[-1]))
         except StepTimeout as stop:
             baseline["stopped"] = f"stopped at {size:,} stations: {stop}"
-    result.naive_note = _naive_note(plan, size, baseline, bool(result.naive_runs))
+    first = distribution == plan.distributions[0]
+    result.naive_note = _naive_note(plan, size, baseline, bool(result.naive_runs)) if first else ""
     if plan.profile:
         result.profiles = profiles(browser, result, stations, demand, out / "mapgen", plan.limit_s)
     return result
+
+
+def best_run(browser: Browser, stations: Path, out: Path, limit_s: float, result: SizeResult) -> dict[str, float]:
+    """The supercluster page's figures on the same stations, or none (with a note) when it is not installed."""
+    if not competitor.installed():
+        result.best_note = f"supercluster not installed: {competitor.install_hint()}"
+        return {}
+    return competitor.supercluster_page(browser, stations, out, limit_s=limit_s)
 
 
 def _brief(figures: dict[str, float]) -> str:
@@ -188,8 +221,9 @@ def context(plan: Plan, browser: Browser, argv: list[str], revisions: tuple[str,
     """Machine, versions, date and method, for the head of the results."""
     versions = ", ".join(f"{name} {_version(name)}" for name in
                          ("shapely", "geopandas", "pandas", "numpy", "pyproj", "folium", "playwright"))  # fmt: skip
-    runs = f"{plan.runs} per size" + (f" ({plan.large_runs} above 100,000 stations)" if plan.large_runs != plan.runs
-                                       else "")  # fmt: skip
+    runs = (f"at least {plan.runs} per size and distribution, at most {plan.max_runs}, until the median build"
+            f" time moves less than 5% with the last run" + (f" ({plan.large_runs} above 100,000 stations)"
+                                                              if plan.large_runs != plan.runs else ""))  # fmt: skip
     served, stubbed = sorted(browser.cdn.served), sorted(browser.cdn.stubbed)
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -201,8 +235,13 @@ def context(plan: Plan, browser: Browser, argv: list[str], revisions: tuple[str,
         "versions": f"Python {platform.python_version()}, GEOS {shapely.geos_version_string}, {versions}, "
                     f"Chromium {browser.version}",
         "runs": f"{runs}; every figure is the median over the runs; sizes in MB are 10^6 bytes",
-        "inputs": f"synthetic stations (bench/synthetic.py, clustered around county seats and towns), "
-                  f"{plan.demand:,} demand points, the union offices of geodata/sample/offices.csv",
+        "inputs": f"synthetic stations (bench/synthetic.py) lying {', '.join(plan.distributions)} "
+                  f"(clustered: around county seats and towns; spread: evenly over the province; mixed: "
+                  f"{100 * synthetic.MIXED_TOWN_SHARE:.0f}% in towns, the rest spread), {plan.demand:,} demand "
+                  "points, the union offices of geodata/sample/offices.csv",
+        "load": "the 1-minute load average at the end of each build (the build itself counts about 1 of it on "
+                "this 2-core machine): see the detail table; CPU time (user + system, from wait4()) is given "
+                "beside wall time because it moves far less with other jobs",
         "baseline CDN files": f"served from local xstatic packages: {len(served)} files; stubbed (empty): "
                               + (", ".join(stubbed) or "none"),
         "method": "see bench/README.md; the step time limit was " + f"{plan.limit_s:.0f} s",
@@ -263,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     start = revision()
     try:
         baseline: dict[str, str] = {}
-        sizes = [bench_size(browser, plan, size, demand, queries, baseline) for size in plan.sizes]
+        sizes = [bench_size(browser, plan, size, distribution, demand, queries, baseline)
+                 for size in plan.sizes for distribution in plan.distributions]
         text = results.report(sizes, context(plan, browser, argv, (start, revision())))
     finally:
         browser.close()

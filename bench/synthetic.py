@@ -1,4 +1,5 @@
-"""Synthetic station and demand files: points clustered around county seats and towns, every one inside a county."""
+"""Synthetic station and demand files, every point inside a county: clustered around county seats and towns,
+spread evenly over the province, or mixed (dense towns plus sparse countryside)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ SEAT_SIGMA_KM = (2.0, 3.0)
 TOWN_SIGMA_KM = (1.0, 2.0)
 KM_PER_DEGREE_LAT = 110.574
 KM_PER_DEGREE_LON_EQUATOR = 111.320
+# How stations lie: around seats and towns (the first benchmark's input), evenly over the province (rural
+# counties, a national programme), or both: MIXED_TOWN_SHARE of the points in towns, the rest spread.
+DISTRIBUTIONS = ("clustered", "spread", "mixed")
+MIXED_TOWN_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -137,10 +142,11 @@ def write_csv(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> Non
     partial.replace(path)
 
 
-def stations_file(work: Path, size: int, *, seed: int = 2024) -> Path:
+def stations_file(work: Path, size: int, *, seed: int = 2024, distribution: str = "clustered") -> Path:
     """The station CSV of `size` points in `work`, generated once and reused while the generator is unchanged."""
-    return _points_file(work / f"stations_{size}_v{GENERATOR_VERSION}_s{seed}.csv", size, seed,
-                        STATION_HEADER, station_rows)
+    name = "stations" if distribution == "clustered" else f"stations_{distribution}"
+    return _points_file(work / f"{name}_{size}_v{GENERATOR_VERSION}_s{seed}.csv", size, seed,
+                        STATION_HEADER, station_rows, distribution)
 
 
 def demand_file(work: Path, size: int, *, seed: int = 7) -> Path:
@@ -150,13 +156,33 @@ def demand_file(work: Path, size: int, *, seed: int = 7) -> Path:
 
 
 def _points_file(path: Path, size: int, seed: int, header: tuple[str, ...],
-                 rows: Callable[[np.ndarray, np.ndarray, np.random.Generator], list[list[str]]]) -> Path:
-    """Write `size` clustered points to `path` unless it is already there."""
+                 rows: Callable[[np.ndarray, np.ndarray, np.random.Generator], list[list[str]]],
+                 distribution: str = "clustered") -> Path:
+    """Write `size` points placed as `distribution` says to `path` unless it is already there."""
     if not path.exists():
         rng = np.random.default_rng([seed, size])
-        lon, lat = scatter(clusters(size, rng), rng)
+        lon, lat = place(size, distribution, rng)
         write_csv(path, header, rows(lon, lat, rng))
     return path
+
+
+def place(size: int, distribution: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """GCJ-02 positions (6 decimals) of `size` points: clustered, spread evenly, or mixed."""
+    if distribution not in DISTRIBUTIONS:
+        msg = f"distribution {distribution!r} is not one of {DISTRIBUTIONS}"
+        raise ValueError(msg)
+    towns = {"clustered": size, "spread": 0, "mixed": round(size * MIXED_TOWN_SHARE)}[distribution]
+    lon, lat = scatter(clusters(towns, rng), rng) if towns else (np.empty(0), np.empty(0))
+    even = spread(size - towns, rng)
+    return np.concatenate([lon, even[:, 0]]), np.concatenate([lat, even[:, 1]])
+
+
+def spread(size: int, rng: np.random.Generator) -> np.ndarray:
+    """`size` points uniform over the province's counties (by area), at 6 decimals, as (n, 2)."""
+    if size == 0:
+        return np.empty((0, 2))
+    outline = shapely.union_all(geography.load_counties().geometry.array)
+    return np.round(random_inside(outline, size, rng), 6)
 
 
 def query_points(count: int, *, seed: int = 11) -> np.ndarray:
