@@ -38,7 +38,7 @@ def inputs() -> tuple:
 def page_data(html: str) -> dict:
     """The data of every mapgen element of the page (what each passes to L.mapgen.create), merged."""
     data: dict = {}
-    for match in re.finditer(r'L\.mapgen\.create\("\w+", ', html):
+    for match in re.finditer(r'<script type="application/json" id="\w+_data">', html):
         data.update(json.JSONDecoder().raw_decode(html, match.end())[0])
     assert data, "no mapgen element"
     return data

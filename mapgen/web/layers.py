@@ -32,8 +32,12 @@ class _MapgenLayer(MapgenAssetsMixin, Layer):
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data|script_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.mapgen.create({{ this.module|tojson }}, {{ this.data|script_json }});
+            var {{ this.get_name() }} = L.mapgen.create({{ this.module|tojson }},
+                L.mapgen.data("{{ this.get_name() }}_data"));
         {% endmacro %}
         """
     )

@@ -47,8 +47,11 @@ class WorkerPanel(MapgenAssetsMixin, MacroElement):
     module = "workerPanel"
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+            <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data|script_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.mapgen.create("workerPanel", {{ this.data|script_json }},
+            var {{ this.get_name() }} = L.mapgen.create("workerPanel", L.mapgen.data("{{ this.get_name() }}_data"),
                 {{ this._parent.get_name() }}, {{ this.stations.get_name() }},
                 {{ this.coverage.get_name() if this.coverage else "null" }});
         {% endmacro %}

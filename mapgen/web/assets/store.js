@@ -23,12 +23,11 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
     this.wlat = cols.wgsLat ? packing.scaled(packing.undelta(cols.wgsLat, latInt), packing.POINT_SCALE) : this.lat;
     var officeKind = cols.kinds.indexOf('office');
     this.office = new Uint8Array(this.n);
-    this.byId = new Map();
+    this.byId = null;  // made on the first lookup by id: 186,000 ids need not delay the first paint
     var stations = [];
     for (var i = 0; i < this.n; i++) {
       this.office[i] = cols.kind[i] === officeKind ? 1 : 0;
       if (!this.office[i]) stations.push(i);
-      if (!this.byId.has(cols.id[i])) this.byId.set(cols.id[i], i);
     }
     this.stationCount = stations.length;
     this.grid = new Grid(this.wlon, this.wlat, stations);
@@ -81,6 +80,10 @@ L.mapgen.define('store', ['packing', 'datum', 'grid', 'schedule'], function (pac
 
   /** Row index of a station or office id, or -1. */
   StationStore.prototype.indexOf = function (id) {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (var k = 0; k < this.n; k++) if (!this.byId.has(this.cols.id[k])) this.byId.set(this.cols.id[k], k);
+    }
     var i = this.byId.get(String(id));
     return i === undefined ? -1 : i;
   };
