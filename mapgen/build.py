@@ -7,13 +7,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 
 from mapgen.analysis.coverage import Coverage, analyse, county_scope
 from mapgen.analysis.priority import prioritise
-from mapgen.analysis.suggest import Suggestions, suggest
 from mapgen.counties import CountyJob, every_county
 from mapgen.errors import InputError
 from mapgen.geo import geography
@@ -23,6 +22,9 @@ from mapgen.outputs.manifest import manifest_json
 from mapgen.outputs.outputset import MANIFEST
 from mapgen.progress import Progress
 from mapgen.settings import Settings
+
+if TYPE_CHECKING:  # scipy's optimiser is imported only when a build suggests sites
+    from mapgen.analysis.suggest import Suggestions
 
 SAMPLE_DIR = geography.GEODATA / "sample"
 T = TypeVar("T")
@@ -158,6 +160,8 @@ def _suggest(reads: dict[str, ReadResult], settings: Settings, county: str | Non
     if county is not None:
         demand = demand[demand["adcode"] == county]
         candidates = candidates[candidates["adcode"] == county] if candidates is not None else None
+    from mapgen.analysis.suggest import suggest
+
     return suggest(reads["station"].points, demand, settings.suggest, settings.radius_m, candidates=candidates)
 
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 from shapely.geometry.base import BaseGeometry
 
 from mapgen.analysis.circles import Arcs, Disks, Floats, Ints
+
+# Arc ends meet the next arc's start within nanometres; a cell this size holds one start.
+_MATCH_CELL_M = 1e-3
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,33 @@ def cycles(successor: Ints) -> tuple[Ints, Ints]:
 
 
 def successors(arcs: Arcs) -> Ints:
-    """For each arc, the arc that starts where it ends: the nearest start point, a few nanometres away at most."""
-    _, start_index = cKDTree(arcs.start_xy).query(arcs.end_xy, k=1)
-    return np.asarray(start_index, dtype=np.int64)
+    """For each arc, the arc that starts where it ends: the nearest start point, a few nanometres away at most.
+
+    Starts are hashed on a 1 mm grid and each end looks in its cell and the eight around it (an end and its
+    start may straddle a cell edge): numpy sorting, and no spatial-index library to import for every build.
+    """
+    start_cell = np.floor(arcs.start_xy / _MATCH_CELL_M).astype(np.int64)
+    end_cell = np.floor(arcs.end_xy / _MATCH_CELL_M).astype(np.int64)
+    low = np.minimum(start_cell.min(axis=0), end_cell.min(axis=0)) - 1
+    span = int(max(start_cell[:, 1].max(), end_cell[:, 1].max()) - low[1] + 2)
+    keys = (start_cell[:, 0] - low[0]) * span + (start_cell[:, 1] - low[1])
+    order = np.argsort(keys, kind="stable")
+    successor = np.full(len(arcs.circle), -1, dtype=np.int64)
+    best = np.full(len(arcs.circle), np.inf)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            wanted = (end_cell[:, 0] + dx - low[0]) * span + (end_cell[:, 1] + dy - low[1])
+            at = np.minimum(np.searchsorted(keys[order], wanted), len(order) - 1)
+            found = keys[order][at] == wanted
+            candidate = order[at]
+            distance = np.hypot(*(arcs.start_xy[candidate] - arcs.end_xy).T)
+            better = found & (distance < best)
+            successor[better], best[better] = candidate[better], distance[better]
+    lost = np.flatnonzero(successor < 0)  # never seen: an end over a millimetre from every start
+    if len(lost):
+        tree = shapely.STRtree(shapely.points(arcs.start_xy))
+        successor[lost] = tree.query_nearest(shapely.points(arcs.end_xy[lost]), all_matches=False)[1]
+    return successor
 
 
 def sample(disks: Disks, arcs: Arcs, order: Ints, pieces: Ints) -> Floats:

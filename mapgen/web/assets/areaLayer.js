@@ -6,7 +6,9 @@ L.mapgen.define('areaLayer', ['shapes'], function (shapes) {
   /** Large non-interactive areas (service area, cross-covered area) drawn straight to a canvas: Leaflet's own
       polygons re-project and clip every vertex on each zoom, too slow for 100,000 vertices. */
   var AreaLayer = L.Canvas.extend({
-    options: { padding: 0.3, color: '#000000', fillOpacity: 0.2, opacity: 0.6 },
+    // Leaflet's own padding (0.1): every canvas is redrawn and composited per zoom, and at 0.3 each was 2.6
+    // times the map's area, which made most of a redraw's frame in software rendering.
+    options: { padding: 0.1, color: '#000000', fillOpacity: 0.2, opacity: 0.6 },
 
     /** `options.clip`, a shape like `shape`, confines the drawing to its inside. */
     initialize: function (shape, options) {

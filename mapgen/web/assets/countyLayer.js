@@ -8,7 +8,7 @@ L.mapgen.define('countyLayer', ['shapes', 'mercator', 'areaLayer'], function (sh
   'use strict';
 
   var CountyLayer = AreaLayer.extend({
-    options: { padding: 0.3, color: '#555555', opacity: 0.7, fillOpacity: 0.35, weight: 1 },
+    options: { color: '#555555', opacity: 0.7, fillOpacity: 0.35, weight: 1 },
 
     /** counties: [{adcode, shape, ...}]; options.fill(county) gives a county's fill colour, options.tip(county)
         its tooltip content (a DOM element). */

@@ -49,7 +49,7 @@ L.mapgen.define('coverageLayer',
       addAreas: function (map) {
         var t = this.t;
         var d = this.data;
-        var renderer = L.canvas({ padding: 0.3 });
+        var renderer = L.canvas({ padding: 0.1 });
         var counties = this.countiesLayer(map);
         // A band of streets (--network) is filled only: it is made in tiles whose parts meet along hairline
         // seams, which an outline would draw.

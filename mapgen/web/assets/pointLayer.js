@@ -10,7 +10,7 @@ L.mapgen.define('pointLayer', ['mercator', 'colors'], function (mercator, colors
 
   /** One kind of point (stations or offices) drawn on its own canvas; clicks are hit-tested by the page. */
   var PointLayer = L.Canvas.extend({
-    options: { padding: 0.3 },
+    options: { padding: 0.1 },  // as areaLayer's: a smaller canvas to redraw and composite per zoom
 
     initialize: function (store, office, options) {
       L.Canvas.prototype.initialize.call(this, options);
