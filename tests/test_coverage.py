@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from mapgen.analysis import coverage, disks, outlines
+from mapgen.analysis import circles, coverage, disks, outlines
 from mapgen.geo import datum, projection
 from mapgen.settings import Settings
 
@@ -194,3 +194,13 @@ def test_rings_that_cross_are_repaired_and_the_others_kept_as_they_are():
     assert result.intersection(shapely.box(0, 0, 10, 10)).area == pytest.approx(100 - 4)  # the hole cut out
     clean = [p for p in result.geoms if p.bounds[0] >= 20]
     assert len(clean) == 1 and len(clean[0].interiors) == 1 and clean[0].area == pytest.approx(100 - 4)
+
+
+def test_arcs_chain_to_the_nearest_start_even_when_starts_share_a_millimetre():
+    # Four arcs whose ends lie nanometres from the next arc's start; two starts 0.4 mm apart share one 1 mm
+    # cell, and one end sits just across a cell edge from its start.
+    starts = np.array([[0.0, 0.0], [10.0, 0.0004], [10.0, 0.0], [0.00099999, 5.0]])
+    succ = np.array([2, 3, 1, 0])  # arc k ends where arc succ[k] starts
+    ends = starts[succ] + np.array([[3e-9, -2e-9], [0.0, 4e-9], [-1e-9, 0.0], [2e-8, 0.0]])
+    arcs = circles.Arcs(np.zeros(4, np.int64), np.zeros(4), np.ones(4), np.zeros(4, np.int64), starts, ends)
+    assert outlines.successors(arcs).tolist() == succ.tolist()

@@ -71,17 +71,19 @@ def successors(arcs: Arcs) -> Ints:
     span = int(max(start_cell[:, 1].max(), end_cell[:, 1].max()) - low[1] + 2)
     keys = (start_cell[:, 0] - low[0]) * span + (start_cell[:, 1] - low[1])
     order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
     successor = np.full(len(arcs.circle), -1, dtype=np.int64)
     best = np.full(len(arcs.circle), np.inf)
     for dx in (-1, 0, 1):
         for dy in (-1, 0, 1):
             wanted = (end_cell[:, 0] + dx - low[0]) * span + (end_cell[:, 1] + dy - low[1])
-            at = np.minimum(np.searchsorted(keys[order], wanted), len(order) - 1)
-            found = keys[order][at] == wanted
-            candidate = order[at]
-            distance = np.hypot(*(arcs.start_xy[candidate] - arcs.end_xy).T)
-            better = found & (distance < best)
-            successor[better], best[better] = candidate[better], distance[better]
+            first, last = np.searchsorted(ordered, wanted, "left"), np.searchsorted(ordered, wanted, "right")
+            for k in range(int((last - first).max(initial=0))):  # every start in the cell (rarely two)
+                has = first + k < last
+                candidate = order[np.minimum(first + k, len(order) - 1)]
+                distance = np.hypot(*(arcs.start_xy[candidate] - arcs.end_xy).T)
+                better = has & (distance < best)
+                successor[better], best[better] = candidate[better], distance[better]
     lost = np.flatnonzero(successor < 0)  # never seen: an end over a millimetre from every start
     if len(lost):
         tree = shapely.STRtree(shapely.points(arcs.start_xy))
