@@ -149,6 +149,12 @@ def _is_cdn(url: str) -> bool:
     return "://" in url and url.split("/")[2] in CDN_HOSTS
 
 
+def zoom_figures(page: Any, which: str, steps: int) -> dict[str, float]:
+    """Median redraw after `steps` zooms (ZOOM_SCRIPT), with and without the frame, in ms."""
+    zoom = page.evaluate(ZOOM_SCRIPT, [which, steps])
+    return {"redraw_ms": float(np.median(zoom["framed"])), "redraw_sync_ms": float(np.median(zoom["sync"]))}
+
+
 class Browser:
     """One headless Chromium for the whole benchmark; a fresh context (empty cache) per page load."""
 
@@ -194,11 +200,11 @@ class Browser:
             page.goto(html.as_uri(), wait_until="commit")
             page.wait_for_function("window.__benchReady !== undefined && window.__benchFirstFrame !== undefined")
             marks = page.evaluate("[window.__mapgenTest.painted, window.__benchFirstFrame, window.__benchReady]")
-            zoom = page.evaluate(ZOOM_SCRIPT, ["mapgen", ZOOM_STEPS])
+            zoom = zoom_figures(page, "mapgen", ZOOM_STEPS)
             near = page.evaluate(NEAREST_SCRIPT, [queries.tolist(), NEAREST_REPEATS, NEAREST_WARMUP])
         return {
             "paint_s": marks[0] / 1000, "frame_s": marks[1] / 1000, "ready_s": marks[2] / 1000,
-            "redraw_ms": float(np.median(zoom["framed"])), "redraw_sync_ms": float(np.median(zoom["sync"])),
+            "redraw_ms": zoom["redraw_ms"], "redraw_sync_ms": zoom["redraw_sync_ms"],
             "nearest_ms": float(np.median(near["each"])), "nearest_p95_ms": float(np.percentile(near["each"], 95)),
             "nearest_mean_ms": near["mean"],
         }  # fmt: skip
@@ -213,12 +219,11 @@ class Browser:
             if markers != stations:
                 msg = f"{html}: {markers} markers in the DOM after load, expected {stations}"
                 raise RuntimeError(msg)
-            zoom = page.evaluate(ZOOM_SCRIPT, ["naive", NAIVE_ZOOM_STEPS])
+            zoom = zoom_figures(page, "naive", NAIVE_ZOOM_STEPS)
         return {
             "load_event_s": load[0] / 1000,
             "load_s": load[1] / 1000,
-            "redraw_ms": float(np.median(zoom["framed"])),
-            "redraw_sync_ms": float(np.median(zoom["sync"])),
+            **zoom,
         }
 
     def js_profile(self, html: Path, *, limit_s: float, top: int = 20) -> str:

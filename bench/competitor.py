@@ -11,8 +11,7 @@ import csv
 import json
 from pathlib import Path
 
-import numpy as np
-from browser import ZOOM_SCRIPT, ZOOM_STEPS, Browser
+from browser import ZOOM_STEPS, Browser, zoom_figures
 
 HERE = Path(__file__).resolve().parent / "supercluster"
 MODULES = HERE / "node_modules"
@@ -92,10 +91,10 @@ def supercluster_page(browser: Browser, stations_csv: Path, work: Path, *, limit
         if not marks[2]:
             msg = f"{html}: the supercluster page drew nothing"
             raise RuntimeError(msg)
-        zoom = page.evaluate(ZOOM_SCRIPT, ["mapgen", ZOOM_STEPS])
+        zoom = zoom_figures(page, "mapgen", ZOOM_STEPS)
     return {
         "sc_paint_s": marks[0] / 1000,
         "sc_frame_s": marks[1] / 1000,
-        "sc_redraw_ms": float(np.median(zoom["framed"])),
-        "sc_redraw_sync_ms": float(np.median(zoom["sync"])),
+        "sc_redraw_ms": zoom["redraw_ms"],
+        "sc_redraw_sync_ms": zoom["redraw_sync_ms"],
     }

@@ -22,21 +22,28 @@ L.mapgen.define('areaLayer', ['shapes'], function (shapes) {
       L.DomUtil.addClass(this._container, 'mg-points');
     },
 
-    _draw: function () {
+    /** The canvas's extent now: pixels per Mercator unit, the pixel origin, and the drawn box in Mercator
+        units (for culling); null before the layer is on a map. */
+    viewNow: function () {
       var map = this._map;
-      if (!map || !this._bounds) return;
+      if (!map || !this._bounds) return null;
       var scale = 256 * Math.pow(2, map.getZoom());
       var origin = map.getPixelOrigin();
       var b = this._bounds;
-      var view = [(b.min.x + origin.x) / scale, (b.min.y + origin.y) / scale,
-        (b.max.x + origin.x) / scale, (b.max.y + origin.y) / scale];
+      return { scale: scale, origin: origin, box: [(b.min.x + origin.x) / scale, (b.min.y + origin.y) / scale,
+        (b.max.x + origin.x) / scale, (b.max.y + origin.y) / scale] };
+    },
+
+    _draw: function () {
+      var v = this.viewNow();
+      if (!v) return;
       var ctx = this._ctx;
       ctx.save();
       if (this.clip) {
-        this.trace(ctx, this.clip, view, scale, origin);
+        this.trace(ctx, this.clip, v.box, v.scale, v.origin);
         ctx.clip('evenodd');
       }
-      this.trace(ctx, this.polygons, view, scale, origin);
+      this.trace(ctx, this.polygons, v.box, v.scale, v.origin);
       ctx.globalAlpha = this.options.fillOpacity;
       ctx.fillStyle = this.options.color;
       ctx.fill('evenodd');

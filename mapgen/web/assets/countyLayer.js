@@ -43,13 +43,8 @@ L.mapgen.define('countyLayer', ['shapes', 'mercator', 'areaLayer'], function (sh
     },
 
     _draw: function () {
-      var map = this._map;
-      if (!map || !this._bounds) return;
-      var scale = 256 * Math.pow(2, map.getZoom());
-      var origin = map.getPixelOrigin();
-      var b = this._bounds;
-      var view = [(b.min.x + origin.x) / scale, (b.min.y + origin.y) / scale,
-        (b.max.x + origin.x) / scale, (b.max.y + origin.y) / scale];
+      var v = this.viewNow();
+      if (!v) return;
       var ctx = this._ctx;
       var o = this.options;
       ctx.save();
@@ -57,7 +52,7 @@ L.mapgen.define('countyLayer', ['shapes', 'mercator', 'areaLayer'], function (sh
       ctx.strokeStyle = o.color;
       for (var c = 0; c < this.counties.length; c++) {
         var county = this.counties[c];
-        this.trace(ctx, county.polygons, view, scale, origin);  // an empty path when out of view
+        this.trace(ctx, county.polygons, v.box, v.scale, v.origin);  // an empty path when out of view
         ctx.globalAlpha = o.fillOpacity;
         ctx.fillStyle = o.fill(county.county);
         ctx.fill('evenodd');
