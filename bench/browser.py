@@ -192,13 +192,19 @@ class Browser:
             page.goto(html.as_uri())
         self.warmed = True
 
-    def mapgen_page(self, html: Path, queries: np.ndarray, *, limit_s: float) -> dict[str, Any]:
-        """First paint, first rendered frame, ready, redraw after zoom and nearest() timings of a mapgen page."""
+    @contextmanager
+    def painted(self, html: Path, *, limit_s: float) -> Iterator[Any]:
+        """A page loaded (after a warm-up the first time) up to its first rendered frame and `ready`."""
         if not self.warmed:
             self.warm_up(html, limit_s=limit_s)
         with self.page(limit_s=limit_s) as page:
             page.goto(html.as_uri(), wait_until="commit")
             page.wait_for_function("window.__benchReady !== undefined && window.__benchFirstFrame !== undefined")
+            yield page
+
+    def mapgen_page(self, html: Path, queries: np.ndarray, *, limit_s: float) -> dict[str, Any]:
+        """First paint, first rendered frame, ready, redraw after zoom and nearest() timings of a mapgen page."""
+        with self.painted(html, limit_s=limit_s) as page:
             marks = page.evaluate("[window.__mapgenTest.painted, window.__benchFirstFrame, window.__benchReady]")
             zoom = zoom_figures(page, "mapgen", ZOOM_STEPS)
             near = page.evaluate(NEAREST_SCRIPT, [queries.tolist(), NEAREST_REPEATS, NEAREST_WARMUP])

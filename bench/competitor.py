@@ -82,11 +82,7 @@ def supercluster_page(browser: Browser, stations_csv: Path, work: Path, *, limit
     """First paint, first rendered frame and redraw after zoom of the supercluster page, timed as mapgen's."""
     html = work / f"supercluster_{stations_csv.stem}.html"
     write_page(stations_csv, html)
-    if not browser.warmed:
-        browser.warm_up(html, limit_s=limit_s)
-    with browser.page(limit_s=limit_s) as page:
-        page.goto(html.as_uri(), wait_until="commit")
-        page.wait_for_function("window.__benchReady !== undefined && window.__benchFirstFrame !== undefined")
+    with browser.painted(html, limit_s=limit_s) as page:
         marks = page.evaluate("[window.__mapgenTest.painted, window.__benchFirstFrame, window.__mapgenTest.drawn]")
         if not marks[2]:
             msg = f"{html}: the supercluster page drew nothing"
